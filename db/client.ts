@@ -1,0 +1,74 @@
+import { neonConfig, Pool } from "@neondatabase/serverless";
+import { drizzle, type NeonDatabase } from "drizzle-orm/neon-serverless";
+import * as schema from "./schema";
+
+/**
+ * The one place that creates database connections. Every code path (HTTP middleware, the cron handler,
+ * Node scripts, tests) calls createDatabase() and passes the result down.
+ */
+export interface DatabaseConfig {
+  /** A postgres:// URL. For the embedded PGlite the host is `pglite` (see scripts/lib/embedded.ts). */
+  url: string;
+  /**
+   * Address of our local WebSocket-to-Postgres bridge (`127.0.0.1:PORT`). Only for local targets; with a
+   * Neon URL it is ignored and the driver talks to Neon directly.
+   */
+  wsProxy?: string;
+  /** Max connections of this pool (DB_POOL_MAX). */
+  poolMax?: number;
+  /** Node has no global WebSocket before v22: scripts pass the `ws` package here. */
+  webSocketConstructor?: unknown;
+}
+
+export type Db = NeonDatabase<typeof schema>;
+
+export interface Database {
+  pool: Pool;
+  db: Db;
+  end(): Promise<void>;
+}
+
+export const DEFAULT_POOL_MAX = 5;
+
+/** True when the URL names a server on this machine (or the embedded PGlite), never Neon. */
+export function isLocalTarget(url: string): boolean {
+  const host = new URL(url).hostname;
+  return host === "pglite" || host === "localhost" || host === "127.0.0.1" || host === "::1" || host === "[::1]";
+}
+
+export function parsePoolMax(value: string | number | undefined): number {
+  if (value === undefined || value === "") return DEFAULT_POOL_MAX;
+  const n = typeof value === "number" ? value : Number.parseInt(value, 10);
+  if (!Number.isInteger(n) || n < 1 || n > 100) {
+    throw new Error(`DB_POOL_MAX must be a whole number from 1 to 100, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function configureDriver(config: DatabaseConfig): void {
+  if (config.webSocketConstructor) {
+    neonConfig.webSocketConstructor = config.webSocketConstructor as typeof WebSocket;
+  }
+  if (!isLocalTarget(config.url)) return;
+  if (!config.wsProxy) {
+    throw new Error(
+      `DATABASE_URL points at a local server (${new URL(config.url).hostname}) but no bridge is set: ` +
+        "set NEXUS_WS_PROXY to the local bridge address (127.0.0.1:PORT)",
+    );
+  }
+  // The local bridge speaks plain ws:// and answers the startup message itself: no TLS, no pipelining.
+  const proxy = config.wsProxy.replace(/^wss?:\/\//, "").replace(/\/+$/, "");
+  neonConfig.wsProxy = (host, port) => `${proxy}/v2?address=${host}:${port}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+}
+
+export function createDatabase(config: DatabaseConfig): Database {
+  configureDriver(config);
+  const pool = new Pool({ connectionString: config.url, max: config.poolMax ?? DEFAULT_POOL_MAX });
+  // An idle client's socket error must not crash the process or the isolate.
+  pool.on("error", () => {});
+  const db = drizzle({ client: pool, schema });
+  return { pool, db, end: () => pool.end() };
+}
