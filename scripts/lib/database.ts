@@ -1,0 +1,59 @@
+import WebSocket from "ws";
+import { createDatabase, type Database, isLocalTarget, parsePoolMax } from "../../db/client";
+import { type Bridge, startBridge } from "./bridge";
+import { EMBEDDED_URL, openEmbedded, runningServer } from "./embedded";
+
+export interface ScriptDatabase extends Database {
+  /** Where the data lives, for messages: the URL's host or the embedded folder. */
+  target: string;
+}
+
+/**
+ * The database for Node scripts and tests, always through db/client.ts:
+ * - DATABASE_URL set: that server (a local one through NEXUS_WS_PROXY, or a bridge we start here);
+ * - else the embedded PGlite: through the bridge of a running `npm start`, or opened here.
+ */
+export async function openScriptDatabase(options: { poolMax?: number } = {}): Promise<ScriptDatabase> {
+  const poolMax = options.poolMax ?? parsePoolMax(process.env.DB_POOL_MAX);
+  const url = process.env.DATABASE_URL;
+  let bridge: Bridge | undefined;
+  let closeEmbedded: (() => Promise<void>) | undefined;
+  let wsProxy: string | undefined;
+  let target: string;
+
+  if (url) {
+    target = new URL(url).host;
+    if (isLocalTarget(url)) {
+      wsProxy = process.env.NEXUS_WS_PROXY;
+      if (!wsProxy) {
+        bridge = await startBridge();
+        wsProxy = bridge.address;
+      }
+    }
+  } else {
+    target = "embedded";
+    wsProxy = runningServer();
+    if (!wsProxy) {
+      const embedded = await openEmbedded();
+      closeEmbedded = embedded.close;
+      bridge = await startBridge({ pglite: async () => embedded.pg });
+      wsProxy = bridge.address;
+    }
+  }
+
+  const database = createDatabase({
+    url: url ?? EMBEDDED_URL,
+    wsProxy,
+    poolMax,
+    webSocketConstructor: WebSocket,
+  });
+  return {
+    ...database,
+    target,
+    end: async () => {
+      await database.end();
+      await bridge?.close();
+      await closeEmbedded?.();
+    },
+  };
+}
