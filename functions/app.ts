@@ -1,0 +1,27 @@
+import { requestId } from "hono/request-id";
+import { livenessRouter, readinessRouter } from "./api/health";
+import { handleError, handleNotFound } from "./lib/error-handler";
+import { createRouter } from "./lib/router";
+import { adminAuthMiddleware } from "./middleware/admin-auth";
+import { databaseMiddleware } from "./middleware/database";
+import { readinessMiddleware } from "./middleware/readiness";
+
+/** The one app factory: the Worker entry and the tests build the app here. Order of registration matters. */
+export function createApp() {
+  const app = createRouter();
+  app.use("*", requestId());
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+
+  app.route("/api/v1/health", livenessRouter);
+  app.use("*", databaseMiddleware);
+  app.route("/api/v1/health", readinessRouter);
+  app.use("*", readinessMiddleware);
+  app.use("/admin/v1/*", adminAuthMiddleware);
+
+  // Domain routers: one line each.
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

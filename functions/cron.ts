@@ -1,0 +1,39 @@
+import type { Env } from "./env";
+import { checkReadiness } from "./lib/readiness";
+import { openDatabase } from "./middleware/database";
+
+/** What one scheduled run did; each task reports its own part. */
+export interface ScheduledReport {
+  cron: string;
+  skipped?: string;
+  tasks: Record<string, unknown>;
+}
+
+/** A unit of background work run by each cron tick, given the run's database and its remaining time. */
+export type ScheduledTask = (ctx: { db: ReturnType<typeof openDatabase>; env: Env; deadline: number }) => Promise<unknown>;
+
+/** Background work, in order; each task gets the same pool and stops by the shared deadline. */
+export const scheduledTasks: Record<string, ScheduledTask> = {};
+
+export const DEFAULT_CRON_BUDGET_MS = 20_000;
+
+export async function runScheduled(controller: Pick<ScheduledController, "cron">, env: Env & { CRON_BUDGET_MS?: string }): Promise<ScheduledReport> {
+  const budget = Number(env.CRON_BUDGET_MS) > 0 ? Number(env.CRON_BUDGET_MS) : DEFAULT_CRON_BUDGET_MS;
+  const deadline = Date.now() + budget;
+  const database = openDatabase(env);
+  const report: ScheduledReport = { cron: controller.cron, tasks: {} };
+  try {
+    const readiness = await checkReadiness(database.pool);
+    if (!readiness.ready) {
+      report.skipped = readiness.message ?? "not ready";
+      return report;
+    }
+    for (const [name, task] of Object.entries(scheduledTasks)) {
+      if (Date.now() >= deadline) break;
+      report.tasks[name] = await task({ db: database, env, deadline });
+    }
+    return report;
+  } finally {
+    await database.end();
+  }
+}

@@ -1,0 +1,25 @@
+import type { Pool } from "@neondatabase/serverless";
+import type { Db } from "../db/client";
+
+/** Bindings of the Worker (wrangler.toml vars and secrets). */
+export interface Env {
+  /** Postgres URL: a Neon connection string in production (secret); a local server or `pglite` host locally. */
+  DATABASE_URL?: string;
+  /** Local only: address of the WebSocket bridge (`127.0.0.1:PORT`). Ignored for Neon URLs. */
+  NEXUS_WS_PROXY?: string;
+  /** Connections per pool (each request and each cron run has its own pool). */
+  DB_POOL_MAX?: string;
+  /** Bearer token for /admin/v1 until accounts exist (secret). */
+  ADMIN_TOKEN?: string;
+  /** How long (ms) an isolate trusts its last readiness check; default 10000 when ready, 1000 when not. */
+  READINESS_TTL_MS?: string;
+}
+
+export interface AppBindings {
+  Bindings: Env;
+  Variables: {
+    db: Db;
+    pool: Pool;
+    requestId: string;
+  };
+}
