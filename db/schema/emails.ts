@@ -1,0 +1,173 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnyPgColumn,
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  unique,
+  vector,
+} from "drizzle-orm/pg-core";
+import { authors } from "./authors";
+import { bytea, timestamptz, tsvector } from "./columns";
+import { mailingLists } from "./lists";
+
+export const patchType = pgEnum("patch_type", ["none", "inline", "attachment"]);
+export const recipientKind = pgEnum("recipient_kind", ["to", "cc"]);
+
+/** Dimensions of emails.embedding (the embedding model's output size). */
+export const EMBEDDING_DIMENSIONS = 384;
+
+/**
+ * One version of a patch series ("[PATCH v3 0/7] …"). `seriesKey` identifies this version within the list;
+ * `lineageKey` (normalised subject + author) links v1, v2, v3 … of the same work.
+ */
+export const patchSeries = pgTable(
+  "patch_series",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    mailingListId: bigint("mailing_list_id", { mode: "number" })
+      .notNull()
+      .references(() => mailingLists.id, { onDelete: "cascade" }),
+    seriesKey: text("series_key").notNull(),
+    lineageKey: text("lineage_key").notNull(),
+    version: integer("version").notNull().default(1),
+    total: integer("total"),
+    title: text("title").notNull(),
+    authorId: bigint("author_id", { mode: "number" })
+      .notNull()
+      .references(() => authors.id),
+    coverEmailId: bigint("cover_email_id", { mode: "number" }).references((): AnyPgColumn => emails.id, {
+      onDelete: "set null",
+    }),
+    firstDate: timestamptz("first_date"),
+    lastDate: timestamptz("last_date"),
+    patchCount: integer("patch_count").notNull().default(0),
+  },
+  (t) => [
+    unique("patch_series_list_series_key_key").on(t.mailingListId, t.seriesKey),
+    index("patch_series_list_lineage_idx").on(t.mailingListId, t.lineageKey),
+    index("patch_series_author_idx").on(t.authorId),
+    check("patch_series_version_check", sql`${t.version} >= 1`),
+    check("patch_series_total_check", sql`${t.total} IS NULL OR ${t.total} >= 1`),
+    check("patch_series_patch_count_check", sql`${t.patchCount} >= 0`),
+  ],
+);
+
+/** One message of a list. The original bytes live in email_sources. */
+export const emails = pgTable(
+  "emails",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    mailingListId: bigint("mailing_list_id", { mode: "number" })
+      .notNull()
+      .references(() => mailingLists.id, { onDelete: "cascade" }),
+    messageId: text("message_id").notNull(),
+    /** The public-inbox git commit the message came from (NULL for mbox / HTTP imports). */
+    sourceCommit: text("source_commit"),
+    /** public-inbox v2 epoch (N of N.git). */
+    epoch: integer("epoch"),
+    authorId: bigint("author_id", { mode: "number" })
+      .notNull()
+      .references(() => authors.id),
+    subject: text("subject").notNull().default(""),
+    normalizedSubject: text("normalized_subject").notNull().default(""),
+    date: timestamptz("date").notNull(),
+    /** True when the Date header was missing or unparseable and `date` came from elsewhere. */
+    dateIsFallback: boolean("date_is_fallback").notNull().default(false),
+    inReplyTo: text("in_reply_to"),
+    body: text("body").notNull().default(""),
+    seriesId: bigint("series_id", { mode: "number" }).references(() => patchSeries.id, {
+      onDelete: "set null",
+    }),
+    seriesNumber: integer("series_number"),
+    seriesTotal: integer("series_total"),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    threadedAt: timestamptz("threaded_at"),
+    patchType: patchType("patch_type").notNull().default("none"),
+    isPatchOnly: boolean("is_patch_only").notNull().default(false),
+    patchMetadata: jsonb("patch_metadata"),
+    embedding: vector("embedding", { dimensions: EMBEDDING_DIMENSIONS }),
+    lexTs: tsvector("lex_ts"),
+    bodyTs: tsvector("body_ts"),
+    /** Version of the text recipe that built lex_ts/body_ts; NULL = not built yet. */
+    searchVersion: smallint("search_version"),
+  },
+  (t) => [
+    unique("emails_list_message_id_key").on(t.mailingListId, t.messageId),
+    index("emails_list_date_idx").on(t.mailingListId, t.date.desc().nullsFirst()),
+    index("emails_author_idx").on(t.authorId),
+    index("emails_list_in_reply_to_idx").on(t.mailingListId, t.inReplyTo),
+    index("emails_series_idx").on(t.seriesId),
+    index("emails_unthreaded_idx").on(t.mailingListId, t.id).where(sql`${t.threadedAt} IS NULL`),
+    index("emails_search_pending_idx").on(t.id).where(sql`${t.searchVersion} IS NULL`),
+    index("emails_lex_ts_idx").using("gin", t.lexTs),
+    index("emails_body_ts_idx").using("gin", t.bodyTs),
+    index("emails_subject_trgm_idx").using("gin", t.subject.op("gin_trgm_ops")),
+    check("emails_epoch_check", sql`${t.epoch} IS NULL OR ${t.epoch} >= 0`),
+    check(
+      "emails_series_position_check",
+      sql`(${t.seriesNumber} IS NULL OR ${t.seriesNumber} >= 0) AND (${t.seriesTotal} IS NULL OR ${t.seriesTotal} >= 1)`,
+    ),
+  ],
+);
+
+/** The original message bytes, gzip-compressed, kept apart so scans of emails stay narrow. */
+export const emailSources = pgTable(
+  "email_sources",
+  {
+    emailId: bigint("email_id", { mode: "number" })
+      .primaryKey()
+      .references(() => emails.id, { onDelete: "cascade" }),
+    raw: bytea("raw").notNull(),
+    /** Size of the uncompressed message in bytes. */
+    rawSize: integer("raw_size").notNull(),
+    /** Hex SHA-256 of the uncompressed message. */
+    rawSha256: text("raw_sha256").notNull(),
+  },
+  (t) => [check("email_sources_raw_size_check", sql`${t.rawSize} >= 0`)],
+);
+
+/** To/Cc addresses of a message, in header order. */
+export const emailRecipients = pgTable(
+  "email_recipients",
+  {
+    emailId: bigint("email_id", { mode: "number" })
+      .notNull()
+      .references(() => emails.id, { onDelete: "cascade" }),
+    authorId: bigint("author_id", { mode: "number" })
+      .notNull()
+      .references(() => authors.id),
+    kind: recipientKind("kind").notNull(),
+    position: integer("position").notNull(),
+  },
+  (t) => [
+    primaryKey({ name: "email_recipients_pkey", columns: [t.emailId, t.kind, t.position] }),
+    index("email_recipients_author_idx").on(t.authorId),
+    check("email_recipients_position_check", sql`${t.position} >= 0`),
+  ],
+);
+
+/** The References header of a message, oldest ancestor first. */
+export const emailReferences = pgTable(
+  "email_references",
+  {
+    emailId: bigint("email_id", { mode: "number" })
+      .notNull()
+      .references(() => emails.id, { onDelete: "cascade" }),
+    referencedMessageId: text("referenced_message_id").notNull(),
+    position: integer("position").notNull(),
+  },
+  (t) => [
+    primaryKey({ name: "email_references_pkey", columns: [t.emailId, t.position] }),
+    index("email_references_referenced_message_id_idx").on(t.referencedMessageId),
+    check("email_references_position_check", sql`${t.position} >= 0`),
+  ],
+);
