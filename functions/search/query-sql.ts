@@ -1,0 +1,146 @@
+import { type SQL, sql } from "drizzle-orm";
+import { authorNameAliases, authors } from "../../db/schema/authors";
+import { emails } from "../../db/schema/emails";
+import type { QueryNode } from "./query-parser";
+
+/**
+ * Compiles a parsed query into SQL over `emails`. Every value the user typed travels as a bind parameter
+ * and reaches Postgres only through plainto_tsquery / phraseto_tsquery (which accept any text), LIKE
+ * patterns with their wildcards escaped, or timestamps: no user text is ever spliced into SQL, and no
+ * user text is ever parsed as tsquery syntax, so no query can make Postgres raise.
+ *
+ * Text terms test lex_ts (subject weight A, author names weight B) and body_ts per term, so
+ * `kgdb breakpoint` finds a message with one word in the subject and the other in the body.
+ */
+
+/** The text search configuration lex_ts and body_ts are built with (functions/mail's search text recipe). */
+export const SEARCH_CONFIG = "english";
+
+export interface CompiledQuery {
+  /** Boolean predicate over `emails` (and correlated subqueries), for WHERE. */
+  where: SQL;
+  /** tsquery of the positive terms that lex_ts can match (any, s:), OR-ed, for ranking; null if none. */
+  lexQuery: SQL | null;
+  /** tsquery of the positive terms that body_ts can match (any, b:), OR-ed, for ranking and ts_headline. */
+  bodyQuery: SQL | null;
+  /** The positive free-text words and phrases, for fuzzy (trigram) matching. */
+  fuzzyText: string;
+}
+
+type TextNode = Extract<QueryNode, { kind: "text" }>;
+
+function tsquery(node: TextNode): SQL {
+  const config = sql`${SEARCH_CONFIG}::regconfig`;
+  if (node.phrase) return sql`phraseto_tsquery(${config}, ${node.value})`;
+  if (node.prefix) {
+    // The parser lets only [A-Za-z0-9] before the star, so `value:*` is always valid tsquery syntax.
+    // 'simple' does not stem: "breakp*" must stay a prefix of the stored lexeme "breakpoint".
+    return sql`to_tsquery('simple', ${`${node.value}:*`})`;
+  }
+  return sql`plainto_tsquery(${config}, ${node.value})`;
+}
+
+/** Escapes LIKE wildcards so the user's text matches literally (with ESCAPE '\'). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, "\\$&");
+}
+
+function authorMatches(text: string): SQL {
+  const pattern = `%${escapeLike(text.toLowerCase())}%`;
+  return sql`${emails.authorId} IN (
+    SELECT ${authors.id} FROM ${authors}
+    WHERE ${authors.email} LIKE ${pattern} ESCAPE '\\' OR ${authors.canonicalName} ILIKE ${pattern} ESCAPE '\\'
+    UNION
+    SELECT ${authorNameAliases.authorId} FROM ${authorNameAliases}
+    WHERE ${authorNameAliases.name} ILIKE ${pattern} ESCAPE '\\'
+  )`;
+}
+
+/**
+ * A patch touching the file: the path itself, a path ending in `/name`, or a path under the directory
+ * `name/`. patch_metadata.files is `[{ path, oldPath?, … }]` (functions/mail/patch).
+ */
+function touchesFile(path: string): SQL {
+  const exact = path.replace(/^\/+|\/+$/g, "");
+  const suffix = `%/${escapeLike(exact)}`;
+  const under = `${escapeLike(exact)}/%`;
+  return sql`EXISTS (
+    SELECT 1 FROM jsonb_array_elements(
+      CASE WHEN jsonb_typeof(${emails.patchMetadata}->'files') = 'array'
+        THEN ${emails.patchMetadata}->'files' ELSE '[]'::jsonb END
+    ) AS f(file), LATERAL (VALUES (f.file->>'path'), (f.file->>'oldPath')) AS p(path)
+    WHERE p.path = ${exact} OR p.path LIKE ${suffix} ESCAPE '\\' OR p.path LIKE ${under} ESCAPE '\\'
+  )`;
+}
+
+function textPredicate(node: TextNode): SQL {
+  const query = tsquery(node);
+  switch (node.field) {
+    case "any":
+      return sql`(${emails.lexTs} @@ ${query} OR ${emails.bodyTs} @@ ${query})`;
+    case "subject":
+      // The index narrows by lex_ts; ts_filter keeps only weight-A (subject) lexemes for the exact test.
+      return sql`(${emails.lexTs} @@ ${query} AND ts_filter(${emails.lexTs}, '{a}') @@ ${query})`;
+    case "body":
+      return sql`${emails.bodyTs} @@ ${query}`;
+    case "from":
+      return authorMatches(node.value);
+  }
+}
+
+function predicate(node: QueryNode): SQL {
+  switch (node.kind) {
+    case "text":
+      return textPredicate(node);
+    case "date": {
+      const parts: SQL[] = [];
+      if (node.from) parts.push(sql`${emails.date} >= ${node.from.toISOString()}::timestamptz`);
+      if (node.to) parts.push(sql`${emails.date} < ${node.to.toISOString()}::timestamptz`);
+      return sql`(${sql.join(parts, sql` AND `)})`;
+    }
+    case "file":
+      return touchesFile(node.path);
+    case "not":
+      // IS NOT TRUE: a message whose vectors are not built yet (NULL) does not contain the word either.
+      return sql`((${predicate(node.child)}) IS NOT TRUE)`;
+    case "and":
+      return sql`(${sql.join(node.children.map(predicate), sql` AND `)})`;
+    case "or":
+      return sql`(${sql.join(node.children.map(predicate), sql` OR `)})`;
+  }
+}
+
+/** The text terms that count for ranking: those not under a NOT. */
+function positiveTextTerms(node: QueryNode, negated = false, out: TextNode[] = []): TextNode[] {
+  switch (node.kind) {
+    case "text":
+      if (!negated) out.push(node);
+      break;
+    case "not":
+      positiveTextTerms(node.child, !negated, out);
+      break;
+    case "and":
+    case "or":
+      for (const child of node.children) positiveTextTerms(child, negated, out);
+      break;
+  }
+  return out;
+}
+
+function orQueries(terms: TextNode[]): SQL | null {
+  if (terms.length === 0) return null;
+  return sql`(${sql.join(terms.map(tsquery), sql` || `)})`;
+}
+
+export function compileQuery(node: QueryNode): CompiledQuery {
+  const positive = positiveTextTerms(node);
+  return {
+    where: predicate(node),
+    lexQuery: orQueries(positive.filter((t) => t.field === "any" || t.field === "subject")),
+    bodyQuery: orQueries(positive.filter((t) => t.field === "any" || t.field === "body")),
+    fuzzyText: positive
+      .filter((t) => t.field === "any" || t.field === "subject")
+      .map((t) => t.value)
+      .join(" "),
+  };
+}

@@ -1,0 +1,64 @@
+import { PgDialect } from "drizzle-orm/pg-core";
+import { describe, expect, it } from "vitest";
+import { parseQuery } from "../../../functions/search/query-parser";
+import { compileQuery, escapeLike } from "../../../functions/search/query-sql";
+
+const dialect = new PgDialect();
+const render = (q: string) => {
+  const compiled = compileQuery(parseQuery(q, { now: new Date("2025-01-01T00:00:00Z") }));
+  return {
+    where: dialect.sqlToQuery(compiled.where),
+    lex: compiled.lexQuery && dialect.sqlToQuery(compiled.lexQuery),
+    body: compiled.bodyQuery && dialect.sqlToQuery(compiled.bodyQuery),
+    fuzzyText: compiled.fuzzyText,
+  };
+};
+
+describe("compileQuery", () => {
+  it("passes every user value as a parameter, never in the SQL text", () => {
+    const hostile = `x'); DROP TABLE emails; --`;
+    const q = `"${hostile}" s:'evil' f:"o'brien%_" b:a:*|b dfn:drivers/'x d:2024`;
+    const { where } = render(q);
+    expect(where.sql).not.toContain("DROP");
+    expect(where.sql).not.toContain("evil");
+    expect(where.sql).not.toContain("brien");
+    expect(where.sql).not.toContain("drivers");
+    expect(where.params).toContain(hostile);
+    expect(where.params).toContain("'evil'");
+    expect(where.params).toContain("%o'brien\\%\\_%");
+    expect(where.params).toContain("2024-01-01T00:00:00.000Z");
+    expect(where.params).toContain("2025-01-01T00:00:00.000Z");
+  });
+
+  it("turns words, phrases and prefixes into the tsquery functions that accept any text", () => {
+    const { where } = render('kgdb "serial console" breakp*');
+    expect(where.sql).toContain("plainto_tsquery");
+    expect(where.sql).toContain("phraseto_tsquery");
+    expect(where.sql).toContain("to_tsquery('simple', $");
+    expect(where.params).toContain("breakp:*");
+    expect(where.sql).not.toMatch(/websearch_to_tsquery/);
+  });
+
+  it("tests free text against both vectors, s: against weight A, b: against the body", () => {
+    expect(render("kgdb").where.sql).toMatch(/"lex_ts" @@ .* OR "emails"."body_ts" @@/);
+    expect(render("s:kgdb").where.sql).toContain(`ts_filter("emails"."lex_ts", '{a}')`);
+    const body = render("b:kgdb").where.sql;
+    expect(body).toContain('"body_ts" @@');
+    expect(body).not.toContain("lex_ts");
+  });
+
+  it("ranks with the positive terms only", () => {
+    const r = render("kgdb -kdb s:oops b:trace");
+    expect(r.lex?.params).toEqual(["english", "kgdb", "english", "oops"]);
+    expect(r.body?.params).toEqual(["english", "kgdb", "english", "trace"]);
+    expect(r.fuzzyText).toBe("kgdb oops");
+    expect(r.where.sql).toContain("IS NOT TRUE");
+    const onlyFilters = render("d:2024 dfn:kgdboc.c");
+    expect(onlyFilters.lex).toBeNull();
+    expect(onlyFilters.body).toBeNull();
+  });
+
+  it("escapes LIKE wildcards", () => {
+    expect(escapeLike("100%_a\\b")).toBe("100\\%\\_a\\\\b");
+  });
+});
