@@ -74,6 +74,8 @@ function cleanName(s: string): string {
   );
   name = name.replace(/\s+/g, " ").trim();
   if (name.length >= 2 && name.startsWith("'") && name.endsWith("'")) name = name.slice(1, -1).trim();
+  // a name that is only a comment: "(A U Thor) <a@b>"
+  if (/^\([^()]*\)$/.test(name)) name = name.slice(1, -1).trim();
   return name;
 }
 

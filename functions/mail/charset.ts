@@ -81,7 +81,7 @@ export function decodeBytes(bytes: Uint8Array, label?: string | null): DecodedTe
     // ASCII-compatible labels decode ASCII as itself; UTF-7 and UTF-16 are not handled as ASCII.
     const d = declared ? decoderFor(declared) : null;
     if (!d || !/^utf-16|^utf-7|^iso-2022|^hz-/.test(d.encoding)) {
-      return { text: asciiText(bytes), charset: declared || "us-ascii", fallback: false };
+      return { text: asciiText(bytes), charset: declared || "us-ascii", fallback: !!declared && !d };
     }
   }
   const d = declared ? decoderFor(declared) : null;

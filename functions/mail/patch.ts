@@ -309,7 +309,7 @@ function findPull(lines: string[]): PatchMetadata["pull"] | null {
         if (m) {
           let branch = m[2] ?? null;
           // the branch may be wrapped onto the next line
-          if (!branch && /^\s+\S+\s*$/.test(lines[k + 1] ?? "")) branch = lines[k + 1]!.trim();
+          if (!branch && /^\s*\S+\s*$/.test(lines[k + 1] ?? "")) branch = lines[k + 1]!.trim();
           return { url: m[1]!, branch };
         }
       }

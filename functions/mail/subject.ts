@@ -81,7 +81,8 @@ export function parseSubjectTags(subject: string): SubjectTags {
 }
 
 function setNumber(tags: SubjectTags, n: number, t: number): void {
-  if (t > 0 && n <= t && t < 10_000) {
+  // n > t happens ("[PATCH 3/2]" for an extra patch) and is kept as written
+  if (t > 0 && t < 10_000) {
     tags.number = n;
     tags.total = t;
   }
