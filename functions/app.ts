@@ -1,5 +1,7 @@
 import { requestId } from "hono/request-id";
 import { livenessRouter, readinessRouter } from "./api/health";
+import { readApiRouter } from "./api/v1";
+import { createDocsRouter } from "./api/v1/openapi";
 import { handleError, handleNotFound } from "./lib/error-handler";
 import { createRouter } from "./lib/router";
 import { adminAuthMiddleware } from "./middleware/admin-auth";
@@ -14,12 +16,14 @@ export function createApp() {
   app.notFound(handleNotFound);
 
   app.route("/api/v1/health", livenessRouter);
+  app.route("/", createDocsRouter({ api: readApiRouter }));
   app.use("*", databaseMiddleware);
   app.route("/api/v1/health", readinessRouter);
   app.use("*", readinessMiddleware);
   app.use("/admin/v1/*", adminAuthMiddleware);
 
   // Domain routers: one line each.
+  app.route("/api/v1", readApiRouter);
 
   return app;
 }

@@ -1,6 +1,8 @@
 import { type SQL, sql } from "drizzle-orm";
+import { escapeLike } from "../../db/queries/like";
 import { authorNameAliases, authors } from "../../db/schema/authors";
 import { emails } from "../../db/schema/emails";
+import { SEARCH_CONFIG } from "../mail/search-text";
 import type { QueryNode } from "./query-parser";
 
 /**
@@ -13,9 +15,6 @@ import type { QueryNode } from "./query-parser";
  * `kgdb breakpoint` finds a message with one word in the subject and the other in the body.
  */
 
-/** The text search configuration lex_ts and body_ts are built with (functions/mail's search text recipe). */
-export const SEARCH_CONFIG = "english";
-
 export interface CompiledQuery {
   /** Boolean predicate over `emails` (and correlated subqueries), for WHERE. */
   where: SQL;
@@ -23,8 +22,13 @@ export interface CompiledQuery {
   lexQuery: SQL | null;
   /** tsquery of the positive terms that body_ts can match (any, b:), OR-ed, for ranking and ts_headline. */
   bodyQuery: SQL | null;
-  /** The positive free-text words and phrases, for fuzzy (trigram) matching. */
+  /** The positive free-text and s: words and phrases, for fuzzy (trigram) matching. */
   fuzzyText: string;
+  /**
+   * The query's conditions that are not about wording (d:, dfn:, f:, and NOTs), when they are top-level
+   * AND terms: fuzzy and semantic search honour these; null when there are none.
+   */
+  filters: SQL | null;
 }
 
 type TextNode = Extract<QueryNode, { kind: "text" }>;
@@ -38,11 +42,6 @@ function tsquery(node: TextNode): SQL {
     return sql`to_tsquery('simple', ${`${node.value}:*`})`;
   }
   return sql`plainto_tsquery(${config}, ${node.value})`;
-}
-
-/** Escapes LIKE wildcards so the user's text matches literally (with ESCAPE '\'). */
-export function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, "\\$&");
 }
 
 function authorMatches(text: string): SQL {
@@ -132,9 +131,20 @@ function orQueries(terms: TextNode[]): SQL | null {
   return sql`(${sql.join(terms.map(tsquery), sql` || `)})`;
 }
 
+function isFilter(node: QueryNode): boolean {
+  return (
+    node.kind === "date" ||
+    node.kind === "file" ||
+    node.kind === "not" ||
+    (node.kind === "text" && node.field === "from")
+  );
+}
+
 export function compileQuery(node: QueryNode): CompiledQuery {
   const positive = positiveTextTerms(node);
+  const filters = (node.kind === "and" ? node.children : [node]).filter(isFilter);
   return {
+    filters: filters.length ? sql`(${sql.join(filters.map(predicate), sql` AND `)})` : null,
     where: predicate(node),
     lexQuery: orQueries(positive.filter((t) => t.field === "any" || t.field === "subject")),
     bodyQuery: orQueries(positive.filter((t) => t.field === "any" || t.field === "body")),

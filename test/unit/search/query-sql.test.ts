@@ -1,7 +1,8 @@
 import { PgDialect } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
+import { escapeLike } from "../../../db/queries/like";
 import { parseQuery } from "../../../functions/search/query-parser";
-import { compileQuery, escapeLike } from "../../../functions/search/query-sql";
+import { compileQuery } from "../../../functions/search/query-sql";
 
 const dialect = new PgDialect();
 const render = (q: string) => {
@@ -11,6 +12,7 @@ const render = (q: string) => {
     lex: compiled.lexQuery && dialect.sqlToQuery(compiled.lexQuery),
     body: compiled.bodyQuery && dialect.sqlToQuery(compiled.bodyQuery),
     fuzzyText: compiled.fuzzyText,
+    filters: compiled.filters && dialect.sqlToQuery(compiled.filters),
   };
 };
 
@@ -56,6 +58,15 @@ describe("compileQuery", () => {
     const onlyFilters = render("d:2024 dfn:kgdboc.c");
     expect(onlyFilters.lex).toBeNull();
     expect(onlyFilters.body).toBeNull();
+  });
+
+  it("keeps the non-wording conditions as filters for fuzzy and semantic search", () => {
+    const r = render("kgdb d:2024 -kdb f:wessel");
+    expect(r.filters?.sql).toContain("timestamptz");
+    expect(r.filters?.sql).toContain("IS NOT TRUE");
+    expect(r.filters?.params).toContain("%wessel%");
+    expect(r.filters?.params).not.toContain("kgdb");
+    expect(render("kgdb OR d:2024").filters).toBeNull();
   });
 
   it("escapes LIKE wildcards", () => {

@@ -1,0 +1,271 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { emails } from "../schema/emails";
+import { authorIdOf } from "./threads";
+
+/**
+ * The search statements. Each returns candidate hits (email, thread, scores) in rank order, capped at
+ * `limit`; grouping by thread and paging happen on that capped list. Every predicate comes in as
+ * drizzle SQL with bound parameters (see functions/search/query-sql.ts).
+ */
+
+export interface SearchFilters {
+  listId?: number;
+  authorRef?: string;
+  since?: Date;
+  until?: Date;
+  hasPatches?: boolean;
+  seriesId?: number;
+}
+
+export function filterSql(f: SearchFilters): SQL[] {
+  const out: SQL[] = [];
+  if (f.listId !== undefined) out.push(sql`${emails.mailingListId} = ${f.listId}`);
+  if (f.authorRef !== undefined) out.push(sql`${emails.authorId} = ${authorIdOf(f.authorRef)}`);
+  if (f.since) out.push(sql`${emails.date} >= ${f.since.toISOString()}::timestamptz`);
+  if (f.until) out.push(sql`${emails.date} < ${f.until.toISOString()}::timestamptz`);
+  if (f.hasPatches === true) out.push(sql`${emails.patchType} <> 'none'`);
+  if (f.hasPatches === false) out.push(sql`${emails.patchType} = 'none'`);
+  if (f.seriesId !== undefined) out.push(sql`${emails.seriesId} = ${f.seriesId}`);
+  return out;
+}
+
+function whereAll(parts: (SQL | null)[]): SQL {
+  const present = parts.filter((p): p is SQL => p !== null);
+  return present.length ? sql.join(present, sql` AND `) : sql`TRUE`;
+}
+
+export interface LexicalHit {
+  emailId: number;
+  threadId: number;
+  /** ts_rank_cd over lex_ts (subject A, author B). */
+  lexRank: number;
+  /** ts_rank_cd over body_ts. */
+  bodyRank: number;
+  score: number;
+}
+
+/** Subject and author matches weigh twice a body match. */
+const BODY_WEIGHT = 0.5;
+
+export async function lexicalCandidates(
+  db: Db,
+  q: { where: SQL; lexQuery: SQL | null; bodyQuery: SQL | null },
+  filters: SearchFilters,
+  limit: number,
+): Promise<LexicalHit[]> {
+  const lexRank = q.lexQuery ? sql`coalesce(ts_rank_cd(emails.lex_ts, ${q.lexQuery}), 0)` : sql`0`;
+  const bodyRank = q.bodyQuery ? sql`coalesce(ts_rank_cd(emails.body_ts, ${q.bodyQuery}), 0)` : sql`0`;
+  const result = await db.execute<{
+    email_id: string;
+    thread_id: string;
+    lex_rank: number;
+    body_rank: number;
+  }>(sql`
+    SELECT emails.id AS email_id, tm.thread_id, ${lexRank}::float8 AS lex_rank, ${bodyRank}::float8 AS body_rank
+    FROM emails JOIN thread_memberships tm ON tm.email_id = emails.id
+    WHERE ${whereAll([q.where, ...filterSql(filters)])}
+    ORDER BY ${lexRank} + ${BODY_WEIGHT} * ${bodyRank} DESC, emails.date DESC, emails.id DESC
+    LIMIT ${limit}`);
+  return result.rows.map((r) => ({
+    emailId: Number(r.email_id),
+    threadId: Number(r.thread_id),
+    lexRank: r.lex_rank,
+    bodyRank: r.body_rank,
+    score: r.lex_rank + BODY_WEIGHT * r.body_rank,
+  }));
+}
+
+export interface FuzzyHit {
+  emailId: number;
+  threadId: number;
+  /** pg_trgm word similarity of the text to the subject or the author's name/address (0..1). */
+  similarity: number;
+}
+
+/**
+ * Trigram matching on subject and author (typos, partial words): `<%` is word_similarity above
+ * pg_trgm.word_similarity_threshold (0.6), served by the GIN trigram indexes.
+ */
+export async function fuzzyCandidates(
+  db: Db,
+  text: string,
+  extra: SQL | null,
+  filters: SearchFilters,
+  limit: number,
+): Promise<FuzzyHit[]> {
+  const result = await db.execute<{ email_id: string; thread_id: string; similarity: number }>(sql`
+    SELECT emails.id AS email_id, tm.thread_id,
+      greatest(word_similarity(${text}, emails.subject), word_similarity(${text}, coalesce(a.canonical_name, '')),
+        word_similarity(${text}, a.email))::float8 AS similarity
+    FROM emails JOIN thread_memberships tm ON tm.email_id = emails.id JOIN authors a ON a.id = emails.author_id
+    WHERE (${text} <% emails.subject OR emails.author_id IN (
+        SELECT id FROM authors WHERE ${text} <% canonical_name OR ${text} <% email))
+      AND ${whereAll([extra, ...filterSql(filters)])}
+    ORDER BY similarity DESC, emails.date DESC, emails.id DESC
+    LIMIT ${limit}`);
+  return result.rows.map((r) => ({
+    emailId: Number(r.email_id),
+    threadId: Number(r.thread_id),
+    similarity: r.similarity,
+  }));
+}
+
+export interface SemanticHit {
+  emailId: number;
+  threadId: number;
+  /** Cosine distance to the query vector (0 = same direction). */
+  distance: number;
+}
+
+/** Whether an email exists and has an embedding: the reference of `near=`. */
+export async function embeddingState(db: Db, emailId: number): Promise<"missing" | "none" | "ready"> {
+  const result = await db.execute<{ has: boolean }>(
+    sql`SELECT embedding IS NOT NULL AS has FROM ${emails} WHERE id = ${emailId}`,
+  );
+  const row = result.rows[0];
+  return row === undefined ? "missing" : row.has ? "ready" : "none";
+}
+
+/** Nearest neighbours of a reference email's embedding (KNN on the vector index). */
+export async function semanticCandidates(
+  db: Db,
+  nearEmailId: number,
+  extra: SQL | null,
+  filters: SearchFilters,
+  limit: number,
+): Promise<SemanticHit[]> {
+  const reference = sql`(SELECT embedding FROM ${emails} WHERE id = ${nearEmailId})`;
+  const result = await db.execute<{ email_id: string; thread_id: string; distance: number }>(sql`
+    SELECT emails.id AS email_id, tm.thread_id, (emails.embedding <=> ${reference})::float8 AS distance
+    FROM emails JOIN thread_memberships tm ON tm.email_id = emails.id
+    WHERE emails.embedding IS NOT NULL AND emails.id <> ${nearEmailId} AND ${whereAll([extra, ...filterSql(filters)])}
+    ORDER BY emails.embedding <=> ${reference}, emails.id
+    LIMIT ${limit}`);
+  return result.rows.map((r) => ({
+    emailId: Number(r.email_id),
+    threadId: Number(r.thread_id),
+    distance: r.distance,
+  }));
+}
+
+export interface HitDetail {
+  emailId: number;
+  messageId: string;
+  subject: string;
+  date: string;
+  authorId: number;
+  authorEmail: string;
+  authorName: string | null;
+  patchType: "none" | "inline" | "attachment";
+  seriesId: number | null;
+  snippet: string;
+  inSubject: boolean;
+  inAuthor: boolean;
+  inBody: boolean;
+}
+
+/**
+ * Display fields, a ts_headline snippet of the indexed body text and which parts matched, for the hits
+ * shown on the page only (ts_headline re-parses the text: never run it over every candidate).
+ */
+export async function hitDetails(
+  db: Db,
+  emailIds: number[],
+  q: { lexQuery: SQL | null; bodyQuery: SQL | null },
+  /** The search text recipe: its configuration, the body text body_ts indexes, and ts_headline options. */
+  text: { config: string; preparedBody: SQL; headlineOptions: string },
+): Promise<Map<number, HitDetail>> {
+  const { config, preparedBody, headlineOptions } = text;
+  if (emailIds.length === 0) return new Map();
+  const snippet = q.bodyQuery
+    ? sql`ts_headline(${config}::regconfig, left(${preparedBody}, 20000), ${q.bodyQuery}, ${headlineOptions})`
+    : sql`left(regexp_replace(${preparedBody}, '\\s+', ' ', 'g'), 240)`;
+  const inSubject = q.lexQuery
+    ? sql`coalesce(ts_filter(emails.lex_ts, '{a}') @@ ${q.lexQuery}, false)`
+    : sql`false`;
+  const inAuthor = q.lexQuery
+    ? sql`coalesce(ts_filter(emails.lex_ts, '{b}') @@ ${q.lexQuery}, false)`
+    : sql`false`;
+  const inBody = q.bodyQuery ? sql`coalesce(emails.body_ts @@ ${q.bodyQuery}, false)` : sql`false`;
+  const result = await db.execute<{
+    email_id: string;
+    message_id: string;
+    subject: string;
+    date: string;
+    author_id: string;
+    author_email: string;
+    author_name: string | null;
+    patch_type: HitDetail["patchType"];
+    series_id: string | null;
+    snippet: string;
+    in_subject: boolean;
+    in_author: boolean;
+    in_body: boolean;
+  }>(sql`
+    SELECT emails.id AS email_id, emails.message_id, emails.subject, emails.date, a.id AS author_id, a.email AS author_email,
+      a.canonical_name AS author_name, emails.patch_type, emails.series_id, ${snippet} AS snippet,
+      ${inSubject} AS in_subject, ${inAuthor} AS in_author, ${inBody} AS in_body
+    FROM emails JOIN authors a ON a.id = emails.author_id
+    WHERE emails.id = ANY(${emailIds}::bigint[])`);
+  const out = new Map<number, HitDetail>();
+  for (const r of result.rows) {
+    out.set(Number(r.email_id), {
+      emailId: Number(r.email_id),
+      messageId: r.message_id,
+      subject: r.subject,
+      date: new Date(r.date).toISOString(),
+      authorId: Number(r.author_id),
+      authorEmail: r.author_email,
+      authorName: r.author_name,
+      patchType: r.patch_type,
+      seriesId: r.series_id === null ? null : Number(r.series_id),
+      snippet: r.snippet,
+      inSubject: r.in_subject,
+      inAuthor: r.in_author,
+      inBody: r.in_body,
+    });
+  }
+  return out;
+}
+
+/** Display fields of the threads on the page. */
+export async function threadHeads(db: Db, threadIds: number[]) {
+  if (threadIds.length === 0) return new Map<number, ThreadHead>();
+  const result = await db.execute<{
+    id: string;
+    slug: string;
+    subject: string;
+    start_date: string;
+    last_date: string;
+    message_count: number;
+    has_patches: boolean;
+  }>(sql`
+    SELECT t.id, l.slug, t.subject, t.start_date, t.last_date, t.message_count, t.has_patches
+    FROM threads t JOIN mailing_lists l ON l.id = t.mailing_list_id
+    WHERE t.id = ANY(${threadIds}::bigint[])`);
+  return new Map<number, ThreadHead>(
+    result.rows.map((r) => [
+      Number(r.id),
+      {
+        id: Number(r.id),
+        list: r.slug,
+        subject: r.subject,
+        startDate: new Date(r.start_date).toISOString(),
+        lastDate: new Date(r.last_date).toISOString(),
+        messageCount: r.message_count,
+        hasPatches: r.has_patches,
+      },
+    ]),
+  );
+}
+
+export interface ThreadHead {
+  id: number;
+  list: string;
+  subject: string;
+  startDate: string;
+  lastDate: string;
+  messageCount: number;
+  hasPatches: boolean;
+}

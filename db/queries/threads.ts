@@ -1,0 +1,133 @@
+import { and, asc, count, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+import { authors } from "../schema/authors";
+import { emails, patchSeries } from "../schema/emails";
+import { threadMemberships, threads } from "../schema/threads";
+import { type PageWindow, totalOf, totalOver, withoutTotal } from "./paging";
+
+/** Read queries for threads: a list's threads and one thread as a tree. */
+
+export type ThreadSort = "lastActivity" | "startDate" | "messageCount";
+
+export interface ThreadFilters {
+  /** Threads with activity on or after this instant (last message date). */
+  since?: Date;
+  /** Threads started before this instant. */
+  until?: Date;
+  hasPatches?: boolean;
+  /** Only threads this author wrote in. */
+  authorId?: number;
+  /** Only threads this author started (their message is the root). */
+  startedBy?: number;
+}
+
+/** An author named by id or by address, as an SQL scalar subquery (no row → NULL → matches nothing). */
+export function authorIdOf(ref: string): SQL<number | null> {
+  if (/^[1-9]\d{0,14}$/.test(ref)) return sql`${Number(ref)}::bigint`;
+  return sql`(SELECT ${authors.id} FROM ${authors} WHERE ${authors.email} = ${ref.trim().toLowerCase()})`;
+}
+
+export const threadColumns = {
+  id: threads.id,
+  subject: threads.subject,
+  rootMessageId: threads.rootMessageId,
+  rootEmailId: threads.rootEmailId,
+  startDate: threads.startDate,
+  lastDate: threads.lastDate,
+  messageCount: threads.messageCount,
+  hasPatches: threads.hasPatches,
+  starterId: authors.id,
+  starterEmail: authors.email,
+  starterName: authors.canonicalName,
+};
+
+function participated(authorId: SQL | number): SQL {
+  return sql`EXISTS (SELECT 1 FROM ${threadMemberships} tm JOIN ${emails} pe ON pe.id = tm.email_id
+    WHERE tm.thread_id = ${threads.id} AND pe.author_id = ${authorId})`;
+}
+
+export async function listThreads(
+  db: Db,
+  listId: number,
+  sort: { by: ThreadSort; order: "asc" | "desc" },
+  filters: ThreadFilters & { authorRef?: string },
+  window: PageWindow,
+) {
+  const where: SQL[] = [eq(threads.mailingListId, listId)];
+  if (filters.since) where.push(gte(threads.lastDate, filters.since));
+  if (filters.until) where.push(lt(threads.startDate, filters.until));
+  if (filters.hasPatches !== undefined) where.push(eq(threads.hasPatches, filters.hasPatches));
+  if (filters.authorRef !== undefined) where.push(participated(authorIdOf(filters.authorRef)));
+  if (filters.authorId !== undefined) where.push(participated(filters.authorId));
+  if (filters.startedBy !== undefined) where.push(eq(emails.authorId, filters.startedBy));
+  const column = {
+    lastActivity: threads.lastDate,
+    startDate: threads.startDate,
+    messageCount: threads.messageCount,
+  }[sort.by];
+  const dir = sort.order === "asc" ? asc : desc;
+  const rows = await db
+    .select({ ...threadColumns, total: totalOver() })
+    .from(threads)
+    .leftJoin(emails, eq(emails.id, threads.rootEmailId))
+    .leftJoin(authors, eq(authors.id, emails.authorId))
+    .where(and(...where))
+    .orderBy(dir(column), dir(threads.id))
+    .limit(window.limit)
+    .offset(window.offset);
+  const total = await totalOf(rows, window, async () => {
+    const [r] = await db
+      .select({ n: count() })
+      .from(threads)
+      .leftJoin(emails, eq(emails.id, threads.rootEmailId))
+      .where(and(...where));
+    return r!.n;
+  });
+  return { rows: withoutTotal(rows), total };
+}
+
+export async function findThread(db: Db, listId: number, threadId: number) {
+  const [row] = await db
+    .select(threadColumns)
+    .from(threads)
+    .leftJoin(emails, eq(emails.id, threads.rootEmailId))
+    .leftJoin(authors, eq(authors.id, emails.authorId))
+    .where(and(eq(threads.mailingListId, listId), eq(threads.id, threadId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/** Every message of a thread in walk order, phantoms included (their email columns are NULL). */
+export async function threadTree(db: Db, threadId: number) {
+  return db
+    .select({
+      messageId: threadMemberships.messageId,
+      emailId: threadMemberships.emailId,
+      parentMessageId: threadMemberships.parentMessageId,
+      depth: threadMemberships.depth,
+      position: threadMemberships.position,
+      subject: emails.subject,
+      date: emails.date,
+      authorId: authors.id,
+      authorEmail: authors.email,
+      authorName: authors.canonicalName,
+      patchType: emails.patchType,
+      isPatchOnly: emails.isPatchOnly,
+      patchFiles: sql<
+        number | null
+      >`jsonb_array_length(CASE WHEN jsonb_typeof(${emails.patchMetadata}->'files') = 'array'
+        THEN ${emails.patchMetadata}->'files' END)`,
+      patchInsertions: sql<number | null>`(${emails.patchMetadata}->>'insertions')::int`,
+      patchDeletions: sql<number | null>`(${emails.patchMetadata}->>'deletions')::int`,
+      seriesId: emails.seriesId,
+      seriesNumber: emails.seriesNumber,
+      seriesTotal: emails.seriesTotal,
+      seriesVersion: patchSeries.version,
+    })
+    .from(threadMemberships)
+    .leftJoin(emails, eq(emails.id, threadMemberships.emailId))
+    .leftJoin(authors, eq(authors.id, emails.authorId))
+    .leftJoin(patchSeries, eq(patchSeries.id, emails.seriesId))
+    .where(eq(threadMemberships.threadId, threadId))
+    .orderBy(asc(threadMemberships.position), asc(threadMemberships.messageId));
+}

@@ -1,0 +1,409 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { sql } from "drizzle-orm";
+import type { Db } from "../../../db/client";
+import {
+  embeddingState,
+  fuzzyCandidates,
+  hitDetails,
+  lexicalCandidates,
+  type SearchFilters,
+  semanticCandidates,
+  threadHeads,
+} from "../../../db/queries/search";
+import { ApiError } from "../../lib/errors";
+import { createRouter } from "../../lib/router";
+import { preparedBodySql, SEARCH_CONFIG } from "../../mail/search-text";
+import { reciprocalRankFusion } from "../../search/fusion";
+import { groupByThread } from "../../search/group-hits";
+import { formatQuery, parseQuery, QuerySyntaxError } from "../../search/query-parser";
+import { type CompiledQuery, compileQuery } from "../../search/query-sql";
+import { HEADLINE_OPTIONS, snippetHtml } from "../../search/snippet";
+import { requireList } from "./lists";
+import {
+  authorRef,
+  booleanString,
+  errorResponses,
+  errorSchema,
+  idString,
+  jsonContent,
+  MAX_PAGE_SIZE,
+  pagination,
+  since,
+  slugParam,
+  until,
+} from "./params";
+import { authorRefSchema } from "./present";
+
+/** Candidates each strategy hands to grouping; pages beyond them are empty and meta.capped says so. */
+const CANDIDATES = 1000;
+/** Lexical search with fewer hits than this also runs fuzzy matching (typos, partial words). */
+const FUZZY_FALLBACK_BELOW = 3;
+const HITS_PER_THREAD = 3;
+
+type Mode = "lexical" | "fuzzy" | "semantic" | "hybrid";
+
+const scoresSchema = z
+  .object({
+    lexical: z
+      .object({
+        subjectAndAuthor: z.number().openapi({ description: "ts_rank_cd over lex_ts (subject A, author B)" }),
+        body: z.number().openapi({ description: "ts_rank_cd over body_ts" }),
+        score: z.number(),
+        rank: z.number().int(),
+      })
+      .optional(),
+    fuzzy: z
+      .object({
+        similarity: z.number().openapi({ description: "pg_trgm word similarity to subject or author" }),
+        rank: z.number().int(),
+      })
+      .optional(),
+    semantic: z
+      .object({ distance: z.number().openapi({ description: "cosine distance" }), rank: z.number().int() })
+      .optional(),
+    fused: z.number().optional().openapi({ description: "reciprocal rank fusion score (hybrid)" }),
+  })
+  .openapi("HitScores");
+
+type Scores = z.infer<typeof scoresSchema>;
+
+const hitSchema = z
+  .object({
+    id: z.number().int(),
+    messageId: z.string(),
+    subject: z.string(),
+    date: z.string(),
+    author: authorRefSchema,
+    patchType: z.enum(["none", "inline", "attachment"]),
+    seriesId: z.number().int().nullable(),
+    snippet: z.string().openapi({ description: "HTML-escaped body excerpt, matches in <mark>" }),
+    matched: z.array(z.enum(["subject", "author", "body"])).openapi({
+      description: "which parts contain the query's words (empty for fuzzy/semantic-only hits)",
+    }),
+    scores: scoresSchema,
+  })
+  .openapi("SearchHit");
+
+const resultSchema = z
+  .object({
+    thread: z.object({
+      id: z.number().int(),
+      list: z.string(),
+      subject: z.string(),
+      startDate: z.string(),
+      lastDate: z.string(),
+      messageCount: z.number().int(),
+      hasPatches: z.boolean(),
+    }),
+    score: z.number().openapi({ description: "the score of the thread's best hit in the mode used" }),
+    hitCount: z.number().int(),
+    hits: z.array(hitSchema),
+  })
+  .openapi("SearchResult");
+
+const searchMetaSchema = z.object({
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  total: z.number().int().openapi({ description: "threads found (within the candidate cap)" }),
+  capped: z.boolean().openapi({ description: `true when more than ${CANDIDATES} messages matched` }),
+  mode: z.enum(["lexical", "fuzzy", "semantic", "hybrid"]).openapi({ description: "the mode asked for" }),
+  modeUsed: z.enum(["lexical", "fuzzy", "semantic", "hybrid"]),
+  fallback: z
+    .object({ mode: z.string(), reason: z.string() })
+    .nullable()
+    .openapi({ description: "set when the answer came (partly) from another mode, and why" }),
+  query: z.string().nullable().openapi({ description: "the query as understood" }),
+  tookMs: z.number().int(),
+});
+
+const searchQuery = z.object({
+  q: z
+    .string()
+    .max(10_000)
+    .optional()
+    .openapi({
+      description:
+        'Free text, "phrases", AND/OR/NOT, -word, (groups), word*, and lore prefixes s: f: b: d: dfn: ' +
+        "(e.g. `s:kgdboc f:wessel d:20100101..20101231`). Required except for mode=semantic with near.",
+      example: 's:kgdb "breakpoint" d:2010..2012',
+    }),
+  mode: z.enum(["lexical", "fuzzy", "semantic", "hybrid"]).default("lexical"),
+  semanticRatio: z.coerce
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.5)
+    .openapi({ description: "hybrid: weight of the semantic ranking (0..1)" }),
+  near: idString.optional().openapi({ description: 'an email id: "more like this" (semantic, hybrid)' }),
+  author: authorRef.optional(),
+  since: since.optional(),
+  until: until.optional(),
+  hasPatches: booleanString.optional(),
+  series: idString.optional().openapi({ description: "only messages of this patch series version" }),
+  page: pagination.page,
+  pageSize: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(20),
+});
+
+type SearchParams = z.infer<typeof searchQuery>;
+
+interface Ranked {
+  emailId: number;
+  threadId: number;
+  score: number;
+  scores: Scores;
+}
+
+function parse(q: string): CompiledQuery & { text: string } {
+  try {
+    const node = parseQuery(q);
+    return { ...compileQuery(node), text: formatQuery(node) };
+  } catch (error) {
+    if (error instanceof QuerySyntaxError) {
+      throw new ApiError("invalid_query", `${error.message} (at position ${error.position})`, {
+        position: error.position,
+      });
+    }
+    throw error;
+  }
+}
+
+function unprocessable(message: string): never {
+  throw new ApiError("unprocessable", message);
+}
+
+async function lexicalRanked(db: Db, query: CompiledQuery, filters: SearchFilters): Promise<Ranked[]> {
+  const hits = await lexicalCandidates(db, query, filters, CANDIDATES);
+  return hits.map((h, i) => ({
+    emailId: h.emailId,
+    threadId: h.threadId,
+    score: h.score,
+    scores: { lexical: { subjectAndAuthor: h.lexRank, body: h.bodyRank, score: h.score, rank: i + 1 } },
+  }));
+}
+
+async function fuzzyRanked(db: Db, query: CompiledQuery, filters: SearchFilters): Promise<Ranked[]> {
+  const hits = await fuzzyCandidates(db, query.fuzzyText, query.filters, filters, CANDIDATES);
+  return hits.map((h, i) => ({
+    emailId: h.emailId,
+    threadId: h.threadId,
+    score: h.similarity,
+    scores: { fuzzy: { similarity: h.similarity, rank: i + 1 } },
+  }));
+}
+
+/** The reference email of `near=`: a 404 when it does not exist, a reason string when it has no vector. */
+async function nearReadiness(db: Db, near: number | undefined): Promise<string | null> {
+  if (near === undefined) {
+    return "no embedding provider is configured to turn q into a vector; pass near=<emailId> for more-like-this";
+  }
+  const state = await embeddingState(db, near);
+  if (state === "missing") throw new ApiError("not_found", `no email ${near} (near)`);
+  if (state === "none") return `email ${near} has no embedding yet`;
+  return null;
+}
+
+async function semanticRanked(db: Db, near: number, query: CompiledQuery | null, filters: SearchFilters) {
+  const hits = await semanticCandidates(db, near, query?.filters ?? null, filters, CANDIDATES);
+  return hits.map((h, i) => ({
+    emailId: h.emailId,
+    threadId: h.threadId,
+    score: 1 - h.distance,
+    scores: { semantic: { distance: h.distance, rank: i + 1 } } as Scores,
+  }));
+}
+
+async function search(db: Db, p: SearchParams, filters: SearchFilters) {
+  const started = Date.now();
+  const query = p.q !== undefined && p.q.trim() !== "" ? parse(p.q) : null;
+  if (!query && !(p.mode === "semantic" && p.near !== undefined)) {
+    throw new ApiError("bad_request", "q is required (except for mode=semantic with near=<emailId>)");
+  }
+  let modeUsed: Mode = p.mode;
+  let fallback: { mode: string; reason: string } | null = null;
+  let ranked: Ranked[];
+
+  switch (p.mode) {
+    case "lexical": {
+      ranked = await lexicalRanked(db, query!, filters);
+      if (ranked.length < FUZZY_FALLBACK_BELOW && query!.fuzzyText) {
+        const fuzzy = await fuzzyRanked(db, query!, filters);
+        const seen = new Set(ranked.map((r) => r.emailId));
+        const extra = fuzzy.filter((f) => !seen.has(f.emailId));
+        if (extra.length) {
+          ranked = [...ranked, ...extra];
+          fallback = {
+            mode: "fuzzy",
+            reason: `lexical search found ${seen.size} message(s); added ${extra.length} fuzzy match(es)`,
+          };
+        }
+      }
+      break;
+    }
+    case "fuzzy":
+      if (!query!.fuzzyText) {
+        throw new ApiError(
+          "bad_request",
+          "fuzzy search needs words or s: terms to compare with subjects and names",
+        );
+      }
+      ranked = await fuzzyRanked(db, query!, filters);
+      break;
+    case "semantic": {
+      const reason = await nearReadiness(db, p.near);
+      if (reason) unprocessable(`semantic search is unavailable: ${reason}`);
+      ranked = await semanticRanked(db, p.near!, query, filters);
+      break;
+    }
+    case "hybrid": {
+      const lexical = await lexicalRanked(db, query!, filters);
+      const reason = await nearReadiness(db, p.near);
+      if (reason) {
+        ranked = lexical;
+        modeUsed = "lexical";
+        fallback = { mode: "lexical", reason: `semantic ranking unavailable: ${reason}` };
+        break;
+      }
+      const semantic = await semanticRanked(db, p.near!, query, filters);
+      const byId = new Map<number, Ranked>();
+      for (const r of [...lexical, ...semantic]) {
+        const known = byId.get(r.emailId);
+        byId.set(r.emailId, known ? { ...known, scores: { ...known.scores, ...r.scores } } : r);
+      }
+      ranked = reciprocalRankFusion(
+        lexical.map((r) => r.emailId),
+        semantic.map((r) => r.emailId),
+        { semanticRatio: p.semanticRatio },
+      ).map((f) => {
+        const r = byId.get(f.id)!;
+        return { ...r, score: f.score, scores: { ...r.scores, fused: f.score } };
+      });
+      break;
+    }
+  }
+
+  const groups = groupByThread(ranked, HITS_PER_THREAD);
+  const start = (p.page - 1) * p.pageSize;
+  const pageGroups = groups.slice(start, start + p.pageSize);
+  const emailIds = pageGroups.flatMap((g) => g.hits.map((h) => h.emailId));
+  const details = await hitDetails(
+    db,
+    emailIds,
+    { lexQuery: query?.lexQuery ?? null, bodyQuery: query?.bodyQuery ?? null },
+    {
+      config: SEARCH_CONFIG,
+      preparedBody: sql.raw(preparedBodySql("emails")),
+      headlineOptions: HEADLINE_OPTIONS,
+    },
+  );
+  const heads = await threadHeads(
+    db,
+    pageGroups.map((g) => g.threadId),
+  );
+
+  const data = pageGroups.map((g) => ({
+    thread: heads.get(g.threadId)!,
+    score: g.hits[0]!.score,
+    hitCount: g.hitCount,
+    hits: g.hits.map((h) => {
+      const d = details.get(h.emailId)!;
+      const matched: ("subject" | "author" | "body")[] = [];
+      if (d.inSubject) matched.push("subject");
+      if (d.inAuthor) matched.push("author");
+      if (d.inBody) matched.push("body");
+      return {
+        id: d.emailId,
+        messageId: d.messageId,
+        subject: d.subject,
+        date: d.date,
+        author: { id: d.authorId, email: d.authorEmail, name: d.authorName },
+        patchType: d.patchType,
+        seriesId: d.seriesId,
+        snippet: snippetHtml(d.snippet),
+        matched,
+        scores: h.scores,
+      };
+    }),
+  }));
+  return {
+    data,
+    meta: {
+      page: p.page,
+      pageSize: p.pageSize,
+      total: groups.length,
+      capped: ranked.length >= CANDIDATES,
+      mode: p.mode,
+      modeUsed,
+      fallback,
+      query: query?.text ?? null,
+      tookMs: Date.now() - started,
+    },
+  };
+}
+
+function filtersOf(p: SearchParams, listId?: number): SearchFilters {
+  return {
+    listId,
+    authorRef: p.author,
+    since: p.since,
+    until: p.until,
+    hasPatches: p.hasPatches,
+    seriesId: p.series,
+  };
+}
+
+const searchResponses = {
+  200: jsonContent(
+    z.object({ data: z.array(resultSchema), meta: searchMetaSchema }),
+    "threads with their hits",
+  ),
+  ...errorResponses,
+  422: {
+    description: "semantic search without embeddings or a provider",
+    content: { "application/json": { schema: errorSchema } },
+  },
+} as const;
+
+const SEARCH_DESCRIPTION =
+  "Modes: lexical (ts_rank_cd over lex_ts/body_ts, with fuzzy fallback when it finds little), fuzzy " +
+  "(pg_trgm on subject and author), semantic (KNN on embeddings; needs near=<emailId> until an embedding " +
+  "provider is configured, else 422), hybrid (reciprocal rank fusion of lexical and semantic, k=60, " +
+  "weighted by semanticRatio; falls back to lexical, saying so in meta.fallback). Bad query syntax is a " +
+  "400 invalid_query whose details.position is the 0-based character offset.";
+
+export const searchRouter = createRouter()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/lists/{slug}/search",
+      tags: ["search"],
+      summary: "Search one list; hits grouped by thread",
+      description: SEARCH_DESCRIPTION,
+      request: { params: z.object({ slug: slugParam }), query: searchQuery },
+      responses: searchResponses,
+    }),
+    async (c) => {
+      const list = await requireList(c.var.db, c.req.valid("param").slug);
+      const p = c.req.valid("query");
+      return c.json(await search(c.var.db, p, filtersOf(p, list.id)), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/search",
+      tags: ["search"],
+      summary: "Search every list (or the one named by list=); hits grouped by thread",
+      description: SEARCH_DESCRIPTION,
+      request: {
+        query: searchQuery.extend({
+          list: z.string().min(1).max(100).optional().openapi({ description: "only this list (slug)" }),
+        }),
+      },
+      responses: searchResponses,
+    }),
+    async (c) => {
+      const p = c.req.valid("query");
+      const listId = p.list === undefined ? undefined : (await requireList(c.var.db, p.list)).id;
+      return c.json(await search(c.var.db, p, filtersOf(p, listId)), 200);
+    },
+  );
