@@ -1,4 +1,9 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+
+/** Bindings every Worker test sees; the bridge address comes from the global setup. */
+export const WORKER_TEST_DATABASE = "postgresql://postgres@pglite:5432/worker";
+export const TEST_ADMIN_TOKEN = "test-admin-token";
 
 // Three projects: pure logic (unit), Node against a real Postgres (db), and the Workers runtime (worker).
 export default defineConfig({
@@ -9,6 +14,39 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts"],
           environment: "node",
+        },
+      },
+      {
+        test: {
+          name: "db",
+          include: ["test/db/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/setup/databases.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            main: "./functions/index.ts",
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                DATABASE_URL: WORKER_TEST_DATABASE,
+                NEXUS_WS_PROXY: inject("bridge"),
+                ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+                READINESS_TTL_MS: "0",
+              },
+            },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          globalSetup: ["test/setup/databases.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],

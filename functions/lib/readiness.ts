@@ -13,7 +13,7 @@ export interface Readiness {
   checkedAt: string;
 }
 
-const CHECK_TIMEOUT_MS = 5000;
+const CHECK_TIMEOUT_MS = 10_000;
 
 /** Asks the database for its migration state (one round trip) and compares it with the bundled manifest. */
 export async function checkReadiness(pool: Pool): Promise<Readiness> {

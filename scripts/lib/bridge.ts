@@ -1,3 +1,4 @@
+import { createServer } from "node:http";
 import { createConnection, type Socket } from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -33,13 +34,19 @@ const PROTOCOL_3 = 196608;
 
 export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> {
   const host = options.host ?? "127.0.0.1";
-  const wss = new WebSocketServer({ host, port: options.port ?? 0, perMessageDeflate: false });
+  const sockets = new Set<WebSocket>();
+  // Plain HTTP GET /stats tells how many connections are open (tests prove pools are ended with it).
+  const server = createServer((req, res) => {
+    const ok = req.url === "/stats";
+    res.writeHead(ok ? 200 : 404, { "content-type": "application/json" });
+    res.end(JSON.stringify(ok ? { open: sockets.size } : { error: "not found" }));
+  });
+  const wss = new WebSocketServer({ server, perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
-    wss.once("listening", resolve);
-    wss.once("error", reject);
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, resolve);
   });
   const sessions = new Map<PGlite, PgliteSession>();
-  const sockets = new Set<WebSocket>();
 
   wss.on("connection", (ws, req) => {
     sockets.add(ws);
@@ -56,7 +63,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     }
   });
 
-  const port = (wss.address() as { port: number }).port;
+  const port = (server.address() as { port: number }).port;
   return {
     port,
     address: `${host}:${port}`,
@@ -64,6 +71,7 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     close: async () => {
       for (const ws of sockets) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
 }
