@@ -1,0 +1,121 @@
+import { describe, expect, it } from "vitest";
+import { migrationStatus } from "../../db/migration-status";
+import { applyMigrations, loadMigrations, type MigrationFile, revertMigrations } from "../../scripts/lib/migrations";
+import { catalogSnapshot } from "../helpers/catalog";
+import { openPg15Database, openTestDatabase } from "../helpers/db";
+
+const files = loadMigrations();
+
+describe("migrations on PGlite (Postgres 18 + pgvector + pg_trgm)", () => {
+  it("every migration has a down file", () => {
+    expect(files.length).toBeGreaterThanOrEqual(3);
+    expect(files.filter((f) => !f.hasDown).map((f) => f.tag)).toEqual([]);
+  });
+
+  it("each migration in order applies, reverts to the exact catalog before it, and re-applies identically", async () => {
+    const db = openTestDatabase("fresh_roundtrip");
+    try {
+      const pristine = await catalogSnapshot(db.pool);
+      for (let i = 0; i < files.length; i++) {
+        const upTo = files.slice(0, i + 1);
+        const before = await catalogSnapshot(db.pool);
+        expect((await applyMigrations(db.pool, upTo)).applied).toEqual([files[i]!.tag]);
+        const after = await catalogSnapshot(db.pool);
+        expect(after, `${files[i]!.tag} changes the catalog`).not.toEqual(before);
+
+        expect((await revertMigrations(db.pool, 1, upTo)).reverted).toEqual([files[i]!.tag]);
+        expect(await catalogSnapshot(db.pool), `${files[i]!.tag} down restores the catalog`).toEqual(before);
+
+        await applyMigrations(db.pool, upTo);
+        expect(await catalogSnapshot(db.pool), `${files[i]!.tag} re-applied`).toEqual(after);
+      }
+
+      // The chain built step by step equals a straight apply on another fresh database.
+      const chained = await catalogSnapshot(db.pool);
+      const straight = openTestDatabase("fresh_straight");
+      try {
+        await applyMigrations(straight.pool, files);
+        expect(await catalogSnapshot(straight.pool)).toEqual(chained);
+        expect((await migrationStatus(straight.pool, files)).vectorIndex).toBe("hnsw");
+      } finally {
+        await straight.end();
+      }
+
+      // Rolling everything back leaves the database as it was before the first migration.
+      const { reverted, status } = await revertMigrations(db.pool, files.length, files);
+      expect(reverted).toEqual(files.map((f) => f.tag).reverse());
+      expect(status.applied).toEqual([]);
+      expect(await catalogSnapshot(db.pool)).toEqual(pristine);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it("a migration that fails midway leaves nothing behind", async () => {
+    const db = openTestDatabase("fresh_broken");
+    try {
+      const last = files[files.length - 1]!;
+      const broken: MigrationFile = {
+        tag: "9999_broken",
+        when: last.when + 1,
+        hash: "broken",
+        hasDown: true,
+        up: "CREATE TABLE half_done (id int);\n--> statement-breakpoint\nINSERT INTO half_done VALUES (1);\n--> statement-breakpoint\nSELECT 1/0;",
+        down: "DROP TABLE half_done;",
+      };
+      await applyMigrations(db.pool, files);
+      const before = await catalogSnapshot(db.pool);
+      await expect(applyMigrations(db.pool, [...files, broken])).rejects.toThrow(/9999_broken failed and was rolled back: division by zero/);
+      expect(await catalogSnapshot(db.pool)).toEqual(before);
+      const status = await migrationStatus(db.pool, [...files, broken]);
+      expect(status.pending).toEqual(["9999_broken"]);
+      expect(status.applied).toHaveLength(files.length);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it("reports drift when an applied migration's file changed, and refuses to migrate on top of it", async () => {
+    const db = openTestDatabase("drift_check");
+    try {
+      const edited = files.map((f, i) => (i === 1 ? { ...f, up: `${f.up}\n-- edited`, hash: "0".repeat(64) } : f));
+      const status = await migrationStatus(db.pool, edited);
+      expect(status.drifted).toEqual([files[1]!.tag]);
+      expect(status.ready).toBe(false);
+      await expect(applyMigrations(db.pool, edited)).rejects.toThrow(/edited since/);
+
+      const withNew: MigrationFile[] = [
+        ...files,
+        { tag: "9998_next", when: files.at(-1)!.when + 5, hash: "x", hasDown: true, up: "SELECT 1", down: "SELECT 1" },
+      ];
+      const pending = await migrationStatus(db.pool, withNew);
+      expect(pending.pending).toEqual(["9998_next"]);
+      expect(pending.ready).toBe(false);
+
+      const noDown = [...files, { ...withNew.at(-1)!, down: undefined, hasDown: false }];
+      await expect(applyMigrations(db.pool, noDown)).rejects.toThrow(/without a down file: drizzle\/9998_next.down.sql/);
+
+      // Known to the database but not to this code: unknown, not ready.
+      const older = await migrationStatus(db.pool, files.slice(0, -1));
+      expect(older.unknown).toEqual([files.at(-1)!.when]);
+      expect(older.ready).toBe(false);
+    } finally {
+      await db.end();
+    }
+  });
+});
+
+describe("migrations on PostgreSQL 15 without pgvector", () => {
+  it("fail with a message naming the extension and change nothing", async () => {
+    const db = await openPg15Database("nexus_test_no_pgvector");
+    try {
+      const before = await catalogSnapshot(db.pool);
+      await expect(applyMigrations(db.pool, files)).rejects.toThrow(/extension "vector" \(pgvector\).*install pgvector/s);
+      expect(await catalogSnapshot(db.pool)).toEqual(before);
+      const { rows } = await db.pool.query("select count(*)::int as n from pg_namespace where nspname = 'drizzle'");
+      expect(rows[0].n).toBe(0);
+    } finally {
+      await db.end();
+    }
+  });
+});
