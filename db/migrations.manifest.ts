@@ -19,5 +19,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1795485510871,
     "hash": "bb2d1f627cc9d4a5339aa39792d91180e8d3cdd8eeb7a01b2152141bacf28065",
     "hasDown": true
+  },
+  {
+    "tag": "0003_backfill",
+    "when": 1795486385803,
+    "hash": "1cdf99c9cf031507cde65c11402f8689b2e7ab28b1e0b84b7b1e21e1f62e1a58",
+    "hasDown": true
   }
 ];

@@ -107,7 +107,8 @@ export const emails = pgTable(
     index("emails_list_in_reply_to_idx").on(t.mailingListId, t.inReplyTo),
     index("emails_series_idx").on(t.seriesId),
     index("emails_unthreaded_idx").on(t.mailingListId, t.id).where(sql`${t.threadedAt} IS NULL`),
-    index("emails_search_pending_idx").on(t.id).where(sql`${t.searchVersion} IS NULL`),
+    // The backfill takes stale rows from the front of this index: NULL first, then each older recipe version.
+    index("emails_search_version_idx").on(t.searchVersion, t.id),
     index("emails_lex_ts_idx").using("gin", t.lexTs),
     index("emails_body_ts_idx").using("gin", t.bodyTs),
     index("emails_subject_trgm_idx").using("gin", t.subject.op("gin_trgm_ops")),

@@ -44,3 +44,17 @@ export const syncJobs = pgTable(
     check("sync_jobs_attempts_check", sql`${t.attempts} >= 0 AND ${t.maxAttempts} >= 1`),
   ],
 );
+
+/**
+ * Progress of a batched backfill (one row per backfill, e.g. `search`): what its last run did, so the admin
+ * API can report rate, last run and last error without keeping a log.
+ */
+export const backfillStatus = pgTable("backfill_status", {
+  name: text("name").primaryKey(),
+  lastRunAt: timestamptz("last_run_at"),
+  lastRunRows: integer("last_run_rows").notNull().default(0),
+  lastRunMs: integer("last_run_ms").notNull().default(0),
+  totalRows: bigint("total_rows", { mode: "number" }).notNull().default(0),
+  lastError: text("last_error"),
+  lastErrorAt: timestamptz("last_error_at"),
+});
