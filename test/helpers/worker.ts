@@ -1,0 +1,29 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { createDatabase } from "../../db/client";
+import { createApp } from "../../functions/app";
+import type { Env } from "../../functions/env";
+
+/** The test bindings with another database (an in-memory PGlite by name, see test/setup/databases.ts). */
+export function envWith(database: string, overrides: Partial<Env> = {}): Env {
+  return { ...(env as Env), DATABASE_URL: `postgresql://postgres@pglite:5432/${database}`, ...overrides };
+}
+
+/** Calls the real app inside the Workers runtime with the given bindings and waits for its waitUntil work. */
+export async function callApp(path: string, bindings: Env, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await createApp().fetch(new Request(`http://nexus${path}`, init), bindings, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+/** A pool from inside the Worker runtime, through the same factory, for arranging test state. */
+export function workerDatabase(bindings: Env) {
+  return createDatabase({ url: bindings.DATABASE_URL!, wsProxy: bindings.NEXUS_WS_PROXY });
+}
+
+/** Open WebSocket connections on the bridge. */
+export async function bridgeConnections(bindings: Env): Promise<number> {
+  const res = await fetch(`http://${bindings.NEXUS_WS_PROXY}/stats`);
+  return ((await res.json()) as { open: number }).open;
+}
