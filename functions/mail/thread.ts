@@ -42,7 +42,7 @@ export interface Thread {
   rootMessageId: string;
   /** all members in tree order, phantoms included (marked) */
   members: ThreadMember[];
-  /** hash of the sorted real member ids (changes whenever membership changes) */
+  /** hash of the tree (ids, parents, order): unchanged hash = nothing to rewrite */
   membershipHash: string;
   startDate: Date;
   lastDate: Date;
@@ -107,9 +107,10 @@ export function threadMessages(messages: ThreadInput[], hash: (s: string) => str
     if (p !== c && c.parent !== p && !isAncestor(c, p)) link(p, c);
   }
 
+  // collect the roots before pruning: pruning a phantom root re-roots its only child
+  const roots = [...table.values()].filter((c) => !c.parent);
   const tops: Container[] = [];
-  for (const c of table.values()) {
-    if (c.parent) continue;
+  for (const c of roots) {
     const top = prune(c);
     if (top) {
       top.parent = null;
@@ -181,9 +182,13 @@ function prune(c: Container): Container | null {
   return c;
 }
 
+const earliestCache = new WeakMap<Container, number>();
 function earliest(c: Container): number {
+  const cached = earliestCache.get(c);
+  if (cached !== undefined) return cached;
   let t = c.message ? c.message.date.getTime() : Number.POSITIVE_INFINITY;
   for (const k of c.children) t = Math.min(t, earliest(k));
+  earliestCache.set(c, t);
   return t;
 }
 
@@ -210,11 +215,12 @@ function buildThread(top: Container, hash: (s: string) => string): Thread {
     for (const k of kids) visit(k, c, depth + 1);
   };
   visit(top, null, 0);
-  ids.sort();
   return {
     rootMessageId: top.id,
     members,
-    membershipHash: hash(ids.join("\n")),
+    membershipHash: hash(
+      members.map((m) => `${m.messageId} ${m.parentId ?? ""}${m.phantom ? " ?" : ""}`).join("\n"),
+    ),
     startDate: new Date(start),
     lastDate: new Date(last),
     messageCount: ids.length,

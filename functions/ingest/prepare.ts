@@ -1,0 +1,92 @@
+import { addressKey } from "../mail/address";
+import { referenceChain } from "../mail/message-id";
+import { type ParsedMessage, parseMessage } from "../mail/parse";
+import { detectPatch, type PatchInfo } from "../mail/patch";
+import { normalizeSubject, parseSubjectTags, type SubjectTags } from "../mail/subject";
+
+/** One message to import, as its source gives it. */
+export interface IngestItem {
+  bytes: Uint8Array;
+  /** the source's own date (commit time, mbox From line); now when unknown */
+  sourceDate?: Date | null;
+  /** public-inbox commit and epoch */
+  commit?: string | null;
+  epoch?: number | null;
+}
+
+export interface PreparedMessage {
+  item: IngestItem;
+  parsed: ParsedMessage;
+  authorKey: string;
+  normalizedSubject: string;
+  tags: SubjectTags;
+  chain: string[];
+  patch: PatchInfo;
+}
+
+/** Author key for a message without a usable From. */
+export const UNKNOWN_AUTHOR = "unknown@unknown.invalid";
+
+/** Postgres text cannot hold NUL. */
+export function pgText(s: string): string {
+  return s.includes("\u0000") ? s.replace(/\u0000/g, "") : s;
+}
+
+export function prepareMessage(
+  item: IngestItem,
+  now: Date,
+): { ok: true; message: PreparedMessage } | { ok: false; reason: string } {
+  const r = parseMessage(item.bytes, { sourceDate: item.sourceDate ?? now });
+  if (!r.ok) return r;
+  const m = r.message;
+  return {
+    ok: true,
+    message: {
+      item,
+      parsed: m,
+      authorKey: m.from ? addressKey(m.from.address) : UNKNOWN_AUTHOR,
+      normalizedSubject: normalizeSubject(m.subject),
+      tags: parseSubjectTags(m.subject),
+      chain: referenceChain(m.messageId, m.references, m.inReplyTo ? [m.inReplyTo] : []),
+      patch: detectPatch(m.body, m.attachments),
+    },
+  };
+}
+
+/** How originals are compressed and hashed. Defaults are web APIs (Workers); Node passes zlib/crypto (faster). */
+export interface SourceCodec {
+  gzip(bytes: Uint8Array): Promise<Uint8Array> | Uint8Array;
+  sha256Hex(bytes: Uint8Array): Promise<string> | string;
+}
+
+export const webCodec: SourceCodec = { gzip: (b) => gzip(b), sha256Hex: (b) => sha256Hex(b) };
+
+/** Base64 of bytes (the raw sources travel to SQL as base64 text: a third smaller than hex). */
+export function toBase64(bytes: Uint8Array): string {
+  let bin = "";
+  for (let i = 0; i < bytes.length; i += 8192) {
+    bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  }
+  return btoa(bin);
+}
+
+/** gzip with the web CompressionStream (Node 18+ and Workers). */
+export async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < bytes.length; i++) s += bytes[i]!.toString(16).padStart(2, "0");
+  return s;
+}

@@ -1,0 +1,173 @@
+import { referenceChain } from "../mail/message-id";
+import {
+  assignSeries,
+  isSeriesMember,
+  SAME_SENDER_WINDOW_MS,
+  type SeriesCandidate,
+  seriesLineageKey,
+} from "../mail/series";
+import { parseSubjectTags } from "../mail/subject";
+import type { PreparedMessage } from "./prepare";
+import { type Client, rows } from "./sql";
+
+interface KnownRow {
+  message_id: string;
+  subject: string;
+  normalized_subject: string;
+  date: Date;
+  email: string;
+  in_reply_to: string | null;
+  refs: string[] | null;
+}
+
+function fromRow(r: KnownRow): SeriesCandidate {
+  return {
+    messageId: r.message_id,
+    authorKey: r.email,
+    tags: parseSubjectTags(r.subject),
+    normalizedSubject: r.normalized_subject,
+    date: new Date(r.date),
+    chain: referenceChain(r.message_id, r.refs ?? [], r.in_reply_to ? [r.in_reply_to] : []),
+  };
+}
+
+const KNOWN_SQL = `SELECT e.message_id, e.subject, e.normalized_subject, e.date, a.email, e.in_reply_to,
+       (SELECT array_agg(r.referenced_message_id ORDER BY r.position) FROM email_references r WHERE r.email_id = e.id) AS refs
+  FROM emails e JOIN authors a ON a.id = e.author_id WHERE e.mailing_list_id = $1`;
+
+/**
+ * Series of the patch messages of a batch (functions/mail/series.ts decides; this resolves references
+ * against the batch and the database and writes patch_series rows and emails.series_*).
+ */
+export async function assignBatchSeries(
+  client: Client,
+  listId: number,
+  fresh: PreparedMessage[],
+  emailIds: string[],
+): Promise<void> {
+  const batch = new Map<string, SeriesCandidate>();
+  const patches: { c: SeriesCandidate; emailId: string }[] = [];
+  fresh.forEach((p, i) => {
+    const c: SeriesCandidate = {
+      messageId: p.parsed.messageId,
+      authorKey: p.authorKey,
+      tags: p.tags,
+      normalizedSubject: p.normalizedSubject,
+      date: p.parsed.date.date,
+      chain: p.chain,
+    };
+    batch.set(c.messageId, c);
+    if (isSeriesMember(c)) patches.push({ c, emailId: emailIds[i]! });
+  });
+  if (patches.length === 0) return;
+
+  const known = new Map<string, SeriesCandidate>();
+  const wanted = [...new Set(patches.flatMap((p) => p.c.chain))].filter((id) => !batch.has(id));
+  if (wanted.length > 0) {
+    for (const r of await rows<KnownRow>(client, `${KNOWN_SQL} AND e.message_id = ANY($2::text[])`, [
+      listId,
+      wanted,
+    ])) {
+      known.set(r.message_id, fromRow(r));
+    }
+  }
+  const unthreaded = patches.filter((p) => p.c.chain.length === 0 && p.c.tags.number !== null);
+  const sameSenderRows: SeriesCandidate[] = [];
+  if (unthreaded.length > 0) {
+    const times = unthreaded.map((p) => p.c.date.getTime());
+    const found = await rows<KnownRow>(
+      client,
+      `${KNOWN_SQL} AND a.email = ANY($2::text[]) AND e.date BETWEEN $3 AND $4 AND e.series_total IS NOT NULL`,
+      [
+        listId,
+        [...new Set(unthreaded.map((p) => p.c.authorKey))],
+        new Date(Math.min(...times) - SAME_SENDER_WINDOW_MS),
+        new Date(Math.max(...times) + SAME_SENDER_WINDOW_MS),
+      ],
+    );
+    for (const r of found) sameSenderRows.push(fromRow(r));
+  }
+  const find = (id: string) => batch.get(id) ?? known.get(id);
+  const sameSender = (m: SeriesCandidate) => [
+    ...[...batch.values()].filter((c) => c.authorKey === m.authorKey),
+    ...sameSenderRows.filter((c) => c.authorKey === m.authorKey && !batch.has(c.messageId)),
+  ];
+  const assigned = patches.map((p) => ({ ...p, s: assignSeries(p.c, find, sameSender)! }));
+
+  const keys = [...new Set(assigned.map((a) => a.s.seriesKey))];
+  const first = new Map<string, (typeof assigned)[number]>();
+  for (const a of assigned) {
+    const f = first.get(a.s.seriesKey);
+    if (!f || a.c.date < f.c.date) first.set(a.s.seriesKey, a);
+  }
+  const series = await rows<{ id: string; series_key: string }>(
+    client,
+    `INSERT INTO patch_series (mailing_list_id, series_key, lineage_key, version, total, title, author_id, first_date, last_date)
+     SELECT $1, t.k, '', t.v, t.t, t.title, a.id, t.d, t.d
+       FROM unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[]) AS t(k, v, t, title, author, d)
+       JOIN authors a ON a.email = t.author
+     ON CONFLICT (mailing_list_id, series_key) DO UPDATE SET version = EXCLUDED.version
+     RETURNING id, series_key`,
+    [
+      listId,
+      keys,
+      keys.map((k) => first.get(k)!.s.version),
+      keys.map((k) => first.get(k)!.s.total),
+      keys.map((k) => first.get(k)!.s.title),
+      keys.map((k) => first.get(k)!.c.authorKey),
+      keys.map((k) => first.get(k)!.c.date.toISOString()),
+    ],
+  );
+  const seriesId = new Map(series.map((r) => [r.series_key, r.id]));
+  await client.query(
+    `UPDATE emails e SET series_id = t.s, series_number = t.n, series_total = t.t
+       FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[]) AS t(e, s, n, t) WHERE e.id = t.e`,
+    [
+      assigned.map((a) => a.emailId),
+      assigned.map((a) => seriesId.get(a.s.seriesKey)!),
+      assigned.map((a) => a.s.number),
+      assigned.map((a) => a.s.total),
+    ],
+  );
+  // counts, dates, cover and lineage from all members now known
+  const members = await rows<{
+    series_id: string;
+    series_number: number | null;
+    normalized_subject: string;
+    email: string;
+    id: string;
+    date: Date;
+  }>(
+    client,
+    `SELECT e.series_id, e.series_number, e.normalized_subject, a.email, e.id, e.date FROM emails e
+       JOIN patch_series s ON s.id = e.series_id JOIN authors a ON a.id = s.author_id
+      WHERE e.series_id = ANY($1::bigint[])`,
+    [[...seriesId.values()]],
+  );
+  const bySeries = new Map<string, typeof members>();
+  for (const m of members) bySeries.set(m.series_id, [...(bySeries.get(m.series_id) ?? []), m]);
+  const ids = [...bySeries.keys()];
+  await client.query(
+    `UPDATE patch_series s SET lineage_key = t.l, patch_count = t.c, cover_email_id = t.cover, first_date = t.f, last_date = t.la
+       FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::timestamptz[], $6::timestamptz[]) AS t(id, l, c, cover, f, la)
+      WHERE s.id = t.id`,
+    [
+      ids,
+      ids.map((id) => {
+        const ms = bySeries.get(id)!;
+        return seriesLineageKey(
+          ms[0]!.email,
+          ms.map((m) => ({ number: m.series_number, normalizedSubject: m.normalized_subject })),
+        );
+      }),
+      ids.map((id) => bySeries.get(id)!.filter((m) => m.series_number !== 0).length),
+      ids.map((id) => bySeries.get(id)!.find((m) => m.series_number === 0)?.id ?? null),
+      ids.map((id) =>
+        new Date(Math.min(...bySeries.get(id)!.map((m) => new Date(m.date).getTime()))).toISOString(),
+      ),
+      ids.map((id) =>
+        new Date(Math.max(...bySeries.get(id)!.map((m) => new Date(m.date).getTime()))).toISOString(),
+      ),
+    ],
+  );
+}

@@ -1,0 +1,352 @@
+import type { Pool } from "@neondatabase/serverless";
+import { bodyTsSql, lexTsSql, RECIPE_VERSION } from "../mail/search-text";
+import {
+  type IngestItem,
+  type PreparedMessage,
+  pgText,
+  prepareMessage,
+  type SourceCodec,
+  toBase64,
+  UNKNOWN_AUTHOR,
+  webCodec,
+} from "./prepare";
+import { assignBatchSeries } from "./series";
+import { type Client, inTransaction, rows } from "./sql";
+import { rethread } from "./threads";
+
+export type IngestStatus = "stored" | "duplicate" | "rejected" | "deleted";
+
+export interface IngestOutcome {
+  /** position of the item in the batch */
+  index: number;
+  messageId: string | null;
+  status: IngestStatus;
+  reason?: string;
+}
+
+export interface PhaseTimes {
+  parse: number;
+  write: number;
+  thread: number;
+}
+
+export interface BatchResult {
+  outcomes: IngestOutcome[];
+  times: PhaseTimes;
+}
+
+export interface BatchOptions {
+  /** messages (original bytes) whose deletion the source records (public-inbox `d` blobs) */
+  deletions?: Uint8Array[];
+  /** runs inside the batch's transaction after the writes (e.g. to record the last indexed commit) */
+  inTransaction?: (client: Client) => Promise<void>;
+  now?: Date;
+  /** compression and hashing of the originals (default: web APIs) */
+  codec?: SourceCodec;
+}
+
+interface Prepared extends PreparedMessage {
+  index: number;
+  gz: string;
+  sha: string;
+}
+
+/**
+ * Import a batch of messages into a list: parse (outside the transaction), then one transaction of
+ * multi-row statements — authors and their names, emails, raw sources, recipients, references, search
+ * fields, series, threads and per-list author activity. Idempotent: messages already stored (same
+ * Message-ID in the list) are reported as duplicates and left alone.
+ */
+export async function ingestBatch(
+  pool: Pool,
+  listId: number,
+  items: IngestItem[],
+  options: BatchOptions = {},
+): Promise<BatchResult> {
+  const now = options.now ?? new Date();
+  const times: PhaseTimes = { parse: 0, write: 0, thread: 0 };
+  const outcomes: IngestOutcome[] = [];
+  let t0 = performance.now();
+  const prepared: Prepared[] = [];
+  const seen = new Set<string>();
+  for (let index = 0; index < items.length; index++) {
+    let r: ReturnType<typeof prepareMessage>;
+    try {
+      r = prepareMessage(items[index]!, now);
+    } catch (error) {
+      r = { ok: false, reason: `parse_error: ${(error as Error).message}`.slice(0, 200) };
+    }
+    if (!r.ok) {
+      outcomes.push({ index, messageId: null, status: "rejected", reason: r.reason });
+      continue;
+    }
+    const id = r.message.parsed.messageId;
+    if (seen.has(id)) {
+      outcomes.push({ index, messageId: id, status: "duplicate" });
+      continue;
+    }
+    seen.add(id);
+    prepared.push({ ...r.message, index, gz: "", sha: "" });
+  }
+  const codec = options.codec ?? webCodec;
+  await Promise.all(
+    prepared.map(async (p) => {
+      const bytes = p.item.bytes;
+      const [gz, sha] = await Promise.all([codec.gzip(bytes), codec.sha256Hex(bytes)]);
+      p.gz = toBase64(gz);
+      p.sha = sha;
+    }),
+  );
+  const deletionIds: string[] = [];
+  for (const d of options.deletions ?? []) {
+    const r = prepareMessage({ bytes: d }, now);
+    if (r.ok) deletionIds.push(r.message.parsed.messageId);
+  }
+  times.parse = performance.now() - t0;
+
+  await inTransaction(pool, async (client) => {
+    t0 = performance.now();
+    const existing = new Set(
+      (
+        await rows<{ message_id: string }>(
+          client,
+          "SELECT message_id FROM emails WHERE mailing_list_id = $1 AND message_id = ANY($2::text[])",
+          [listId, prepared.map((p) => p.parsed.messageId)],
+        )
+      ).map((r) => r.message_id),
+    );
+    const fresh = prepared.filter((p) => !existing.has(p.parsed.messageId));
+    for (const p of prepared)
+      if (existing.has(p.parsed.messageId))
+        outcomes.push({ index: p.index, messageId: p.parsed.messageId, status: "duplicate" });
+    const seeds = new Set<string>();
+    const touchedAuthors = new Set<number>();
+    if (fresh.length > 0) {
+      const emailIds = await writeEmails(client, listId, fresh);
+      for (const p of fresh) {
+        outcomes.push({ index: p.index, messageId: p.parsed.messageId, status: "stored" });
+        seeds.add(p.parsed.messageId);
+        for (const id of p.chain) seeds.add(id);
+      }
+      await assignBatchSeries(client, listId, fresh, emailIds);
+    }
+    if (deletionIds.length > 0) {
+      const gone = await rows<{ message_id: string; author_id: string }>(
+        client,
+        "DELETE FROM emails WHERE mailing_list_id = $1 AND message_id = ANY($2::text[]) RETURNING message_id, author_id",
+        [listId, deletionIds],
+      );
+      for (const g of gone) {
+        seeds.add(g.message_id);
+        touchedAuthors.add(Number(g.author_id));
+        outcomes.push({ index: -1, messageId: g.message_id, status: "deleted" });
+      }
+      if (gone.length > 0) await dropEmptyThreads(client, listId);
+    }
+    times.write = performance.now() - t0;
+    t0 = performance.now();
+    if (seeds.size > 0) {
+      const r = await rethread(client, listId, seeds);
+      for (const a of r.authorIds) touchedAuthors.add(a);
+      await refreshActivity(client, listId, [...touchedAuthors]);
+    }
+    await options.inTransaction?.(client);
+    times.thread = performance.now() - t0;
+  });
+  outcomes.sort((a, b) => a.index - b.index);
+  return { outcomes, times };
+}
+
+/** Threads whose every real member was deleted. */
+async function dropEmptyThreads(client: Client, listId: number): Promise<void> {
+  await client.query(
+    `DELETE FROM threads t WHERE t.mailing_list_id = $1
+        AND NOT EXISTS (SELECT 1 FROM thread_memberships m WHERE m.thread_id = t.id AND m.email_id IS NOT NULL)`,
+    [listId],
+  );
+}
+
+interface AuthorUse {
+  first: Date;
+  last: Date;
+  names: Map<string, { count: number; first: Date; last: Date }>;
+}
+
+/** Authors (From, To, Cc), their names, emails, sources, recipients and references. Returns email ids in `fresh` order. */
+async function writeEmails(client: Client, listId: number, fresh: Prepared[]): Promise<string[]> {
+  const uses = new Map<string, AuthorUse>();
+  const use = (address: string, name: string, date: Date) => {
+    const key = pgText(address.toLowerCase());
+    let u = uses.get(key);
+    if (!u) {
+      u = { first: date, last: date, names: new Map() };
+      uses.set(key, u);
+    }
+    if (date < u.first) u.first = date;
+    if (date > u.last) u.last = date;
+    const n = pgText(name).trim();
+    if (n && n.toLowerCase() !== key) {
+      const a = u.names.get(n);
+      if (a) {
+        a.count++;
+        if (date < a.first) a.first = date;
+        if (date > a.last) a.last = date;
+      } else u.names.set(n, { count: 1, first: date, last: date });
+    }
+  };
+  for (const p of fresh) {
+    const d = p.parsed.date.date;
+    use(p.authorKey, p.parsed.from?.name ?? "", d);
+    for (const a of [...p.parsed.to, ...p.parsed.cc]) use(a.address, a.name, d);
+  }
+  if (!uses.has(UNKNOWN_AUTHOR) && fresh.some((p) => p.authorKey === UNKNOWN_AUTHOR))
+    use(UNKNOWN_AUTHOR, "", new Date());
+  const emails = [...uses.keys()];
+  const authorRows = await rows<{ id: string; email: string }>(
+    client,
+    `INSERT INTO authors (email, first_seen, last_seen)
+     SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[])
+     ON CONFLICT (email) DO UPDATE SET first_seen = LEAST(authors.first_seen, EXCLUDED.first_seen),
+                                       last_seen = GREATEST(authors.last_seen, EXCLUDED.last_seen)
+     RETURNING id, email`,
+    [
+      emails,
+      emails.map((e) => uses.get(e)!.first.toISOString()),
+      emails.map((e) => uses.get(e)!.last.toISOString()),
+    ],
+  );
+  const authorId = new Map(authorRows.map((r) => [r.email, r.id]));
+  const alias = {
+    author: [] as string[],
+    name: [] as string[],
+    count: [] as number[],
+    first: [] as string[],
+    last: [] as string[],
+  };
+  for (const [email, u] of uses) {
+    for (const [name, a] of u.names) {
+      alias.author.push(authorId.get(email)!);
+      alias.name.push(name);
+      alias.count.push(a.count);
+      alias.first.push(a.first.toISOString());
+      alias.last.push(a.last.toISOString());
+    }
+  }
+  if (alias.name.length > 0) {
+    await client.query(
+      `INSERT INTO author_name_aliases (author_id, name, usage_count, first_seen, last_seen)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[], $4::timestamptz[], $5::timestamptz[])
+       ON CONFLICT (author_id, name) DO UPDATE SET usage_count = author_name_aliases.usage_count + EXCLUDED.usage_count,
+         first_seen = LEAST(author_name_aliases.first_seen, EXCLUDED.first_seen),
+         last_seen = GREATEST(author_name_aliases.last_seen, EXCLUDED.last_seen)`,
+      [alias.author, alias.name, alias.count, alias.first, alias.last],
+    );
+    // canonical_name = the most used name (latest use breaks ties)
+    await client.query(
+      `UPDATE authors a SET canonical_name = x.name
+         FROM (SELECT DISTINCT ON (author_id) author_id, name FROM author_name_aliases
+                WHERE author_id = ANY($1::bigint[])
+                ORDER BY author_id, usage_count DESC, last_seen DESC NULLS LAST, name) x
+        WHERE a.id = x.author_id AND a.canonical_name IS DISTINCT FROM x.name`,
+      [[...new Set(alias.author)]],
+    );
+  }
+
+  // lex_ts/body_ts come from the one recipe (functions/mail/search-text.ts), applied to the inserted values
+  const inserted = await rows<{ id: string; message_id: string }>(
+    client,
+    `INSERT INTO emails (mailing_list_id, message_id, source_commit, epoch, author_id, subject, normalized_subject, date,
+                         date_is_fallback, in_reply_to, body, patch_type, is_patch_only, patch_metadata,
+                         lex_ts, body_ts, search_version, threaded_at)
+     SELECT $1, e.message_id, e.source_commit, e.epoch, e.author_id, e.subject, e.normalized_subject, e.date,
+            e.date_is_fallback, e.in_reply_to, e.body, e.patch_type, e.is_patch_only, e.patch_metadata,
+            ${lexTsSql("e", "a")}, ${bodyTsSql("e")}, ${RECIPE_VERSION}, now()
+       FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[],
+                   $9::boolean[], $10::text[], $11::text[], $12::patch_type[], $13::boolean[], $14::jsonb[])
+            AS e(message_id, source_commit, epoch, author_id, subject, normalized_subject, date, date_is_fallback,
+                 in_reply_to, body, patch_type, is_patch_only, patch_metadata)
+       JOIN authors a ON a.id = e.author_id
+     RETURNING id, message_id`,
+    [
+      listId,
+      fresh.map((p) => p.parsed.messageId),
+      fresh.map((p) => p.item.commit ?? null),
+      fresh.map((p) => p.item.epoch ?? null),
+      fresh.map((p) => authorId.get(p.authorKey)!),
+      fresh.map((p) => pgText(p.parsed.subject)),
+      fresh.map((p) => pgText(p.normalizedSubject)),
+      fresh.map((p) => p.parsed.date.date.toISOString()),
+      fresh.map((p) => p.parsed.date.source === "fallback"),
+      fresh.map((p) => p.parsed.inReplyTo),
+      fresh.map((p) => pgText(p.parsed.body)),
+      fresh.map((p) => p.patch.patchType),
+      fresh.map((p) => p.patch.isPatchOnly),
+      fresh.map((p) => (p.patch.metadata ? pgText(JSON.stringify(p.patch.metadata)) : null)),
+    ],
+  );
+  const idOf = new Map(inserted.map((r) => [r.message_id, r.id]));
+  const emailIds = fresh.map((p) => idOf.get(p.parsed.messageId)!);
+
+  await client.query(
+    `INSERT INTO email_sources (email_id, raw, raw_size, raw_sha256)
+     SELECT e, decode(h, 'base64'), s, sha FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[]) AS t(e, h, s, sha)`,
+    [emailIds, fresh.map((p) => p.gz), fresh.map((p) => p.item.bytes.length), fresh.map((p) => p.sha)],
+  );
+
+  const rec = { email: [] as string[], author: [] as string[], kind: [] as string[], pos: [] as number[] };
+  const ref = { email: [] as string[], id: [] as string[], pos: [] as number[] };
+  fresh.forEach((p, i) => {
+    const eid = emailIds[i]!;
+    for (const [kind, list] of [
+      ["to", p.parsed.to],
+      ["cc", p.parsed.cc],
+    ] as const) {
+      list.forEach((a, pos) => {
+        rec.email.push(eid);
+        rec.author.push(authorId.get(pgText(a.address.toLowerCase()))!);
+        rec.kind.push(kind);
+        rec.pos.push(pos);
+      });
+    }
+    p.parsed.references.forEach((id, pos) => {
+      ref.email.push(eid);
+      ref.id.push(id);
+      ref.pos.push(pos);
+    });
+  });
+  if (rec.email.length > 0) {
+    await client.query(
+      `INSERT INTO email_recipients (email_id, author_id, kind, position)
+       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::recipient_kind[], $4::int[])`,
+      [rec.email, rec.author, rec.kind, rec.pos],
+    );
+  }
+  if (ref.email.length > 0) {
+    await client.query(
+      `INSERT INTO email_references (email_id, referenced_message_id, position)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::int[])`,
+      [ref.email, ref.id, ref.pos],
+    );
+  }
+  return emailIds;
+}
+
+/** Recompute per-list activity (first/last date, email and thread counts) of the given authors. */
+async function refreshActivity(client: Client, listId: number, authorIds: number[]): Promise<void> {
+  if (authorIds.length === 0) return;
+  await client.query(
+    `INSERT INTO author_mailing_list_activity (author_id, mailing_list_id, first_email_date, last_email_date, email_count, thread_count)
+     SELECT e.author_id, e.mailing_list_id, min(e.date), max(e.date), count(DISTINCT e.id), count(DISTINCT m.thread_id)
+       FROM emails e LEFT JOIN thread_memberships m ON m.email_id = e.id
+      WHERE e.mailing_list_id = $1 AND e.author_id = ANY($2::bigint[])
+      GROUP BY e.author_id, e.mailing_list_id
+     ON CONFLICT (author_id, mailing_list_id) DO UPDATE SET first_email_date = EXCLUDED.first_email_date,
+       last_email_date = EXCLUDED.last_email_date, email_count = EXCLUDED.email_count, thread_count = EXCLUDED.thread_count`,
+    [listId, authorIds],
+  );
+  await client.query(
+    `DELETE FROM author_mailing_list_activity a WHERE a.mailing_list_id = $1 AND a.author_id = ANY($2::bigint[])
+        AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.mailing_list_id = $1 AND e.author_id = a.author_id)`,
+    [listId, authorIds],
+  );
+}

@@ -1,0 +1,46 @@
+// npm run bench:import — imports the kgdb-bugreport epoch into a fresh embedded database and prints
+// messages/s overall and per phase (read = git log + cat-file, parse, write, thread).
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+const bundle = resolve(import.meta.dirname, "../../../shared/corpus/publicinbox-v2/kgdb-bugreport.0.bundle");
+const work = mkdtempSync(join(tmpdir(), "nexus-bench-import-"));
+process.env.NEXUS_DATA_DIR = join(work, "data");
+delete process.env.DATABASE_URL;
+const inbox = join(work, "inbox");
+const clone = spawnSync("git", ["clone", "-q", "--mirror", bundle, join(inbox, "git/0.git")], {
+  stdio: "inherit",
+});
+if (clone.status !== 0) process.exit(1);
+
+// imported after NEXUS_DATA_DIR is set: the helpers read it when called
+const { openScriptDatabase } = await import("../lib/database");
+const { applyMigrations } = await import("../lib/migrations");
+const { importSource } = await import("../lib/import-source");
+
+const database = await openScriptDatabase({ poolMax: 2 });
+try {
+  await applyMigrations(database.pool);
+  const s = await importSource(database.pool, {
+    source: inbox,
+    slug: "kgdb-bugreport",
+    batchSize: Number(process.env.BATCH ?? 500),
+  });
+  const rate = (ms: number) => (ms > 0 ? `${((s.read / ms) * 1000).toFixed(0)} msgs/s` : "-");
+  console.log(
+    `kgdb-bugreport epoch 0: ${s.read} commits, ${s.imported} imported, ${s.duplicates} duplicates, ${s.rejected} rejected`,
+  );
+  console.log(`overall  ${(s.times.total / 1000).toFixed(2)} s  ${rate(s.times.total)}`);
+  for (const phase of ["read", "parse", "write", "thread"] as const) {
+    const ms = s.times[phase];
+    console.log(
+      `  ${phase.padEnd(6)} ${(ms / 1000).toFixed(2)} s  ${rate(ms)}  (${((ms / s.times.total) * 100).toFixed(0)}% of total)`,
+    );
+  }
+  console.log(`goal: >= 500 msgs/s overall — ${s.read / (s.times.total / 1000) >= 500 ? "met" : "NOT met"}`);
+} finally {
+  await database.end();
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,64 @@
+// npm run import -- <source> --list <slug> [--name "…"] [--batch N]
+// source: a public-inbox v2 inbox folder (git/N.git), one epoch git folder, an mbox/mboxrd file or a maildir.
+// Writes to DATABASE_URL when set, else to the embedded database in NEXUS_DATA_DIR.
+import { openScriptDatabase } from "./lib/database";
+import { type ImportSummary, importSource } from "./lib/import-source";
+
+function usage(message?: string): never {
+  if (message) console.error(message);
+  console.error('usage: npm run import -- <source> --list <slug> [--name "List name"] [--batch N]');
+  process.exit(2);
+}
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  if (i < 0) return undefined;
+  const v = args[i + 1];
+  if (v === undefined || v.startsWith("--")) usage(`${name} needs a value`);
+  args.splice(i, 2);
+  return v;
+};
+const slug = flag("--list");
+const name = flag("--name");
+const batch = flag("--batch");
+const source = args[0];
+if (!source || !slug || args.length !== 1) usage();
+const batchSize = batch ? Number(batch) : 500;
+if (!Number.isInteger(batchSize) || batchSize < 1) usage("--batch takes a whole number");
+
+const tty = process.stdout.isTTY;
+const started = performance.now();
+let lastLine = 0;
+function progress(done: number, total: number, s: ImportSummary) {
+  const secs = (performance.now() - started) / 1000;
+  const rate = done / Math.max(secs, 0.001);
+  const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
+  const line = `${done}/${total} read · ${s.imported} imported · ${rate.toFixed(0)} msgs/s · ETA ${eta}s`;
+  if (tty) process.stdout.write(`\r${line}\x1b[K`);
+  else if (performance.now() - lastLine > 2000 || done === total) {
+    console.log(line);
+    lastLine = performance.now();
+  }
+}
+
+const database = await openScriptDatabase({ poolMax: 2 });
+let code = 0;
+try {
+  const s = await importSource(database.pool, { source, slug, name, batchSize, onProgress: progress });
+  if (tty) process.stdout.write("\n");
+  const secs = s.times.total / 1000;
+  console.log(
+    `list ${slug} on ${database.target}: ${s.read} read in ${secs.toFixed(1)}s (${(s.read / Math.max(secs, 0.001)).toFixed(0)} msgs/s)`,
+  );
+  console.log(
+    `  imported ${s.imported}, duplicates skipped ${s.duplicates}, deleted ${s.deleted}, rejected ${s.rejected}`,
+  );
+  for (const [reason, n] of Object.entries(s.rejectedReasons)) console.log(`    rejected ${n}: ${reason}`);
+} catch (error) {
+  console.error(`import failed: ${(error as Error).message}`);
+  code = 1;
+} finally {
+  await database.end();
+}
+process.exit(code);
