@@ -32,8 +32,23 @@ export const DEFAULT_POOL_MAX = 5;
 
 /** True when the URL names a server on this machine (or the embedded PGlite), never Neon. */
 export function isLocalTarget(url: string): boolean {
-  const host = new URL(url).hostname;
-  return host === "pglite" || host === "localhost" || host === "127.0.0.1" || host === "::1" || host === "[::1]";
+  const host = parseDatabaseUrl(url).hostname;
+  return (
+    host === "pglite" || host === "localhost" || host === "127.0.0.1" || host === "::1" || host === "[::1]"
+  );
+}
+
+export function parseDatabaseUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error("DATABASE_URL is not a URL: expected postgresql://user:password@host/database");
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:") {
+    throw new Error(`DATABASE_URL must start with postgresql://, got ${parsed.protocol}//`);
+  }
+  return parsed;
 }
 
 export function parsePoolMax(value: string | number | undefined): number {

@@ -24,7 +24,10 @@ if (!["run", "revert", "status"].includes(command ?? "")) {
 }
 const steps = command === "revert" ? parseSteps() : 1;
 const files = loadMigrations();
-const database = await openScriptDatabase({ poolMax: 2 });
+const database = await openScriptDatabase({ poolMax: 2 }).catch((error: Error) => {
+  console.error(`error: ${error.message}`);
+  process.exit(1);
+});
 let exitCode = 0;
 try {
   if (command === "run") {

@@ -1,5 +1,5 @@
 import WebSocket from "ws";
-import { createDatabase, type Database, isLocalTarget, parsePoolMax } from "../../db/client";
+import { createDatabase, type Database, isLocalTarget, parseDatabaseUrl, parsePoolMax } from "../../db/client";
 import { type Bridge, startBridge } from "./bridge";
 import { EMBEDDED_URL, openEmbedded, runningServer } from "./embedded";
 
@@ -15,16 +15,16 @@ export interface ScriptDatabase extends Database {
  */
 export async function openScriptDatabase(options: { poolMax?: number } = {}): Promise<ScriptDatabase> {
   const poolMax = options.poolMax ?? parsePoolMax(process.env.DB_POOL_MAX);
-  const url = process.env.DATABASE_URL;
+  const url = process.env.DATABASE_URL || undefined;
   let bridge: Bridge | undefined;
   let closeEmbedded: (() => Promise<void>) | undefined;
   let wsProxy: string | undefined;
   let target: string;
 
   if (url) {
-    target = new URL(url).host;
+    target = parseDatabaseUrl(url).host;
     if (isLocalTarget(url)) {
-      wsProxy = process.env.NEXUS_WS_PROXY;
+      wsProxy = process.env.NEXUS_WS_PROXY || undefined;
       if (!wsProxy) {
         bridge = await startBridge();
         wsProxy = bridge.address;
@@ -42,7 +42,7 @@ export async function openScriptDatabase(options: { poolMax?: number } = {}): Pr
   }
 
   const database = createDatabase({
-    url: url ?? EMBEDDED_URL,
+    url: url || EMBEDDED_URL,
     wsProxy,
     poolMax,
     webSocketConstructor: WebSocket,

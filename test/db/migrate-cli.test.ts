@@ -1,0 +1,62 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadMigrations } from "../../scripts/lib/migrations";
+import { openPg15Database } from "../helpers/db";
+
+/** Runs `tsx scripts/migrate.ts …` as the npm scripts do, with its own environment. */
+function migrate(args: string[], env: Record<string, string>) {
+  const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/migrate.ts", ...args], {
+    encoding: "utf8",
+    env: { ...process.env, DATABASE_URL: "", NEXUS_WS_PROXY: "", ...env },
+    timeout: 120_000,
+  });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), "nexus-cli-"));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const tags = loadMigrations().map((f) => f.tag);
+
+describe("npm run db:migrate / db:rollback / db:status", () => {
+  it("on the embedded database in NEXUS_DATA_DIR: migrate, status --json, rollback --steps, re-migrate", () => {
+    const env = { NEXUS_DATA_DIR: dataDir };
+    const first = migrate(["run"], env);
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toContain(`applied ${tags.length} migration(s) on embedded`);
+    expect(first.out).toContain("vector index: hnsw");
+
+    const status = migrate(["status", "--json"], env);
+    expect(status.code, status.err).toBe(0);
+    expect(JSON.parse(status.out)).toMatchObject({ applied: tags, pending: [], drifted: [], unknown: [], vectorIndex: "hnsw", ready: true });
+
+    const back = migrate(["revert", "--steps", "2"], env);
+    expect(back.code, back.err).toBe(0);
+    expect(back.out).toContain("reverted 2 migration(s)");
+    const after = migrate(["status", "--json"], env);
+    expect(after.code).toBe(1); // not ready: pending migrations
+    expect(JSON.parse(after.out)).toMatchObject({ applied: tags.slice(0, -2), pending: tags.slice(-2), vectorIndex: "none" });
+
+    expect(migrate(["run"], env).code).toBe(0);
+    expect(migrate(["run"], env).out).toContain("nothing to apply");
+  });
+
+  it("bad arguments get a usage message and exit 2", () => {
+    expect(migrate(["sideways"], { NEXUS_DATA_DIR: dataDir }).code).toBe(2);
+    const steps = migrate(["revert", "--steps", "zero"], { NEXUS_DATA_DIR: dataDir });
+    expect(steps.code).toBe(2);
+    expect(steps.err).toContain("--steps takes a whole number");
+  });
+
+  it("against PostgreSQL 15 (no pgvector): exits 1 naming the extension, the database unchanged", async () => {
+    const db = await openPg15Database("nexus_test_cli_no_pgvector");
+    await db.end();
+    const run = migrate(["run"], { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/nexus_test_cli_no_pgvector" });
+    expect(run.code).toBe(1);
+    expect(run.err).toMatch(/0000_extensions failed and was rolled back: Nexus needs the Postgres extension "vector"/);
+    const status = migrate(["status", "--json"], { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/nexus_test_cli_no_pgvector" });
+    expect(JSON.parse(status.out)).toMatchObject({ applied: [], pending: tags });
+  });
+});
