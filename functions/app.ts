@@ -1,4 +1,5 @@
 import { requestId } from "hono/request-id";
+import { adminRouter } from "./api/admin";
 import { livenessRouter, readinessRouter } from "./api/health";
 import { readApiRouter } from "./api/v1";
 import { createDocsRouter } from "./api/v1/openapi";
@@ -16,7 +17,7 @@ export function createApp() {
   app.notFound(handleNotFound);
 
   app.route("/api/v1/health", livenessRouter);
-  app.route("/", createDocsRouter({ api: readApiRouter }));
+  app.route("/", createDocsRouter({ api: readApiRouter, admin: adminRouter }));
   app.use("*", databaseMiddleware);
   app.route("/api/v1/health", readinessRouter);
   app.use("*", readinessMiddleware);
@@ -24,6 +25,7 @@ export function createApp() {
 
   // Domain routers: one line each.
   app.route("/api/v1", readApiRouter);
+  app.route("/admin/v1", adminRouter);
 
   return app;
 }

@@ -1,6 +1,8 @@
 import type { Env } from "./env";
+import { jobsTask } from "./jobs/task";
 import { checkReadiness } from "./lib/readiness";
 import { openDatabase } from "./middleware/database";
+import { searchBackfillTask } from "./search-index/task";
 
 /** What one scheduled run did; each task reports its own part. */
 export interface ScheduledReport {
@@ -13,7 +15,10 @@ export interface ScheduledReport {
 export type ScheduledTask = (ctx: { db: ReturnType<typeof openDatabase>; env: Env; deadline: number }) => Promise<unknown>;
 
 /** Background work, in order; each task gets the same pool and stops by the shared deadline. */
-export const scheduledTasks: Record<string, ScheduledTask> = {};
+export const scheduledTasks: Record<string, ScheduledTask> = {
+  "search-backfill": searchBackfillTask,
+  jobs: jobsTask,
+};
 
 export const DEFAULT_CRON_BUDGET_MS = 20_000;
 

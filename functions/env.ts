@@ -1,5 +1,6 @@
 import type { Pool } from "@neondatabase/serverless";
 import type { Db } from "../db/client";
+import type { AiBinding } from "./embeddings/provider";
 
 /** Bindings of the Worker (wrangler.toml vars and secrets). */
 export interface Env {
@@ -13,6 +14,10 @@ export interface Env {
   ADMIN_TOKEN?: string;
   /** How long (ms) an isolate trusts its last readiness check; default 10000 when ready, 1000 when not. */
   READINESS_TTL_MS?: string;
+  /** Workers AI (`[ai] binding = "AI"`): the embedding provider. Without it embedding jobs are skipped. */
+  AI?: AiBinding;
+  /** Embedding model on Workers AI; default @cf/baai/bge-small-en-v1.5 (384 dimensions). */
+  EMBEDDING_MODEL?: string;
 }
 
 export interface AppBindings {
