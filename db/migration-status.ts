@@ -72,7 +72,9 @@ export async function readAppliedMigrations(
         order by m.created_at`,
     );
     return {
-      applied: rows.filter((r) => r.hash !== null).map((r) => ({ hash: r.hash, createdAt: Number(r.created_at) })),
+      applied: rows
+        .filter((r) => r.hash !== null)
+        .map((r) => ({ hash: r.hash, createdAt: Number(r.created_at) })),
       vectorIndex: toVectorIndexKind(rows[0]?.vector_index ?? null),
     };
   } catch (error) {

@@ -12,7 +12,11 @@ export interface ScheduledReport {
 }
 
 /** A unit of background work run by each cron tick, given the run's database and its remaining time. */
-export type ScheduledTask = (ctx: { db: ReturnType<typeof openDatabase>; env: Env; deadline: number }) => Promise<unknown>;
+export type ScheduledTask = (ctx: {
+  db: ReturnType<typeof openDatabase>;
+  env: Env;
+  deadline: number;
+}) => Promise<unknown>;
 
 /** Background work, in order; each task gets the same pool and stops by the shared deadline. */
 export const scheduledTasks: Record<string, ScheduledTask> = {
@@ -22,7 +26,10 @@ export const scheduledTasks: Record<string, ScheduledTask> = {
 
 export const DEFAULT_CRON_BUDGET_MS = 20_000;
 
-export async function runScheduled(controller: Pick<ScheduledController, "cron">, env: Env & { CRON_BUDGET_MS?: string }): Promise<ScheduledReport> {
+export async function runScheduled(
+  controller: Pick<ScheduledController, "cron">,
+  env: Env & { CRON_BUDGET_MS?: string },
+): Promise<ScheduledReport> {
   const budget = Number(env.CRON_BUDGET_MS) > 0 ? Number(env.CRON_BUDGET_MS) : DEFAULT_CRON_BUDGET_MS;
   const deadline = Date.now() + budget;
   const database = openDatabase(env);

@@ -31,13 +31,19 @@ const database = await openScriptDatabase({ poolMax: 2 }).catch((error: Error) =
 let exitCode = 0;
 try {
   if (command === "run") {
-    const { applied, status } = await applyMigrations(database.pool, files, (tag) => console.log(`applying ${tag}`));
+    const { applied, status } = await applyMigrations(database.pool, files, (tag) =>
+      console.log(`applying ${tag}`),
+    );
     console.log(
-      applied.length ? `applied ${applied.length} migration(s) on ${database.target}` : `nothing to apply on ${database.target}`,
+      applied.length
+        ? `applied ${applied.length} migration(s) on ${database.target}`
+        : `nothing to apply on ${database.target}`,
     );
     console.log(`vector index: ${status.vectorIndex}`);
   } else if (command === "revert") {
-    const { reverted } = await revertMigrations(database.pool, steps, files, (tag) => console.log(`reverting ${tag}`));
+    const { reverted } = await revertMigrations(database.pool, steps, files, (tag) =>
+      console.log(`reverting ${tag}`),
+    );
     console.log(reverted.length ? `reverted ${reverted.length} migration(s)` : "nothing to revert");
   } else {
     const status = await migrationStatus(database.pool, files);
@@ -45,7 +51,11 @@ try {
     else {
       console.log(`database: ${database.target}`);
       for (const f of files) {
-        const state = status.drifted.includes(f.tag) ? "DRIFTED" : status.pending.includes(f.tag) ? "pending" : "applied";
+        const state = status.drifted.includes(f.tag)
+          ? "DRIFTED"
+          : status.pending.includes(f.tag)
+            ? "pending"
+            : "applied";
         console.log(`  ${state.padEnd(8)} ${f.tag}${f.hasDown ? "" : "  (no down file!)"}`);
       }
       for (const u of status.unknown) console.log(`  UNKNOWN  created_at ${u} (not in this code base)`);

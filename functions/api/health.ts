@@ -1,5 +1,5 @@
-import { createRouter } from "../lib/router";
 import { checkReadiness, rememberReadiness } from "../lib/readiness";
+import { createRouter } from "../lib/router";
 
 /** Liveness needs nothing, not even a database: mounted before the database middleware. */
 export const livenessRouter = createRouter().get("/live", (c) =>

@@ -11,18 +11,34 @@ export const handleError: ErrorHandler<AppBindings> = (err, c) => {
   }
   if (err instanceof HTTPException) {
     const status = err.status;
-    const code = status === 413 ? "payload_too_large" : status === 401 ? "unauthorized" : status < 500 ? "bad_request" : "internal_error";
+    const code =
+      status === 413
+        ? "payload_too_large"
+        : status === 401
+          ? "unauthorized"
+          : status < 500
+            ? "bad_request"
+            : "internal_error";
     return c.json({ ...errorBody(code, err.message || "bad request"), requestId }, status);
   }
   if (isConnectionError(err)) {
-    return c.json({ ...errorBody("database_unavailable", `the database does not answer: ${err.message}`), requestId }, 503);
+    return c.json(
+      { ...errorBody("database_unavailable", `the database does not answer: ${err.message}`), requestId },
+      503,
+    );
   }
   console.error(`[${requestId}] unhandled error`, err);
   return c.json({ ...errorBody("internal_error", "internal error"), requestId }, 500);
 };
 
 export const handleNotFound: NotFoundHandler<AppBindings> = (c) =>
-  c.json({ ...errorBody("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`), requestId: c.get("requestId") }, 404);
+  c.json(
+    {
+      ...errorBody("not_found", `no route for ${c.req.method} ${new URL(c.req.url).pathname}`),
+      requestId: c.get("requestId"),
+    },
+    404,
+  );
 
 /** Driver errors raised before any SQL ran: the WebSocket or the server went away. */
 function isConnectionError(err: Error): boolean {

@@ -1,6 +1,6 @@
 import type { Pool } from "@neondatabase/serverless";
-import { MIGRATIONS } from "../../db/migrations.manifest";
 import { type MigrationStatus, migrationStatus } from "../../db/migration-status";
+import { MIGRATIONS } from "../../db/migrations.manifest";
 import type { ErrorCode } from "./errors";
 
 export interface Readiness {
@@ -35,8 +35,17 @@ export async function checkReadiness(pool: Pool): Promise<Readiness> {
   }
   const database = { reachable: true, latencyMs: Date.now() - started };
   if (status.drifted.length > 0 || status.unknown.length > 0) {
-    const what = status.drifted.length ? `edited after being applied: ${status.drifted.join(", ")}` : `unknown to this deploy: ${status.unknown.join(", ")}`;
-    return { ready: false, reason: "migrations_drifted", message: `migrations ${what}`, database, migrations: status, checkedAt };
+    const what = status.drifted.length
+      ? `edited after being applied: ${status.drifted.join(", ")}`
+      : `unknown to this deploy: ${status.unknown.join(", ")}`;
+    return {
+      ready: false,
+      reason: "migrations_drifted",
+      message: `migrations ${what}`,
+      database,
+      migrations: status,
+      checkedAt,
+    };
   }
   if (status.pending.length > 0) {
     return {

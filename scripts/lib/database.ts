@@ -1,5 +1,11 @@
 import WebSocket from "ws";
-import { createDatabase, type Database, isLocalTarget, parseDatabaseUrl, parsePoolMax } from "../../db/client";
+import {
+  createDatabase,
+  type Database,
+  isLocalTarget,
+  parseDatabaseUrl,
+  parsePoolMax,
+} from "../../db/client";
 import { type Bridge, startBridge } from "./bridge";
 import { EMBEDDED_URL, openEmbedded, runningServer } from "./embedded";
 

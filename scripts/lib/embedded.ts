@@ -65,7 +65,9 @@ export async function openEmbedded(dir = dataDir()): Promise<{ pg: PGlite; close
   if (existsSync(lock)) {
     const pid = Number(readFileSync(lock, "utf8"));
     if (pid && pid !== process.pid && alive(pid)) {
-      throw new Error(`the embedded database in ${dir} is open in process ${pid}; stop it or set NEXUS_DATA_DIR`);
+      throw new Error(
+        `the embedded database in ${dir} is open in process ${pid}; stop it or set NEXUS_DATA_DIR`,
+      );
     }
   }
   writeFileSync(lock, String(process.pid));

@@ -104,7 +104,9 @@ export async function applyMigrations(
   const pending = files.filter((f) => before.pending.includes(f.tag));
   const noDown = pending.filter((f) => f.down === undefined).map((f) => f.tag);
   if (noDown.length > 0) {
-    throw new MigrationError(`refusing to apply migrations without a down file: ${noDown.map((t) => `drizzle/${t}.down.sql`).join(", ")}`);
+    throw new MigrationError(
+      `refusing to apply migrations without a down file: ${noDown.map((t) => `drizzle/${t}.down.sql`).join(", ")}`,
+    );
   }
   const applied: string[] = [];
   for (const file of pending) {
@@ -113,13 +115,15 @@ export async function applyMigrations(
       await inTransaction(pool, async (client) => {
         for (const statement of BOOKKEEPING) await client.query(statement);
         for (const statement of splitStatements(file.up)) await client.query(statement);
-        await client.query(`INSERT INTO ${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE} (hash, created_at) VALUES ($1, $2)`, [
-          file.hash,
-          file.when,
-        ]);
+        await client.query(
+          `INSERT INTO ${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE} (hash, created_at) VALUES ($1, $2)`,
+          [file.hash, file.when],
+        );
       });
     } catch (error) {
-      throw new MigrationError(`migration ${file.tag} failed and was rolled back: ${(error as Error).message}`);
+      throw new MigrationError(
+        `migration ${file.tag} failed and was rolled back: ${(error as Error).message}`,
+      );
     }
     applied.push(file.tag);
   }
@@ -138,16 +142,21 @@ export async function revertMigrations(
   const targets = appliedFiles.slice(-steps).reverse();
   const reverted: string[] = [];
   for (const file of targets) {
-    if (file.down === undefined) throw new MigrationError(`cannot revert ${file.tag}: drizzle/${file.tag}.down.sql is missing`);
+    if (file.down === undefined)
+      throw new MigrationError(`cannot revert ${file.tag}: drizzle/${file.tag}.down.sql is missing`);
     onProgress(file.tag);
     const down = file.down;
     try {
       await inTransaction(pool, async (client) => {
         for (const statement of splitStatements(down)) await client.query(statement);
-        await client.query(`DELETE FROM ${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE} WHERE created_at = $1`, [file.when]);
+        await client.query(`DELETE FROM ${MIGRATIONS_SCHEMA}.${MIGRATIONS_TABLE} WHERE created_at = $1`, [
+          file.when,
+        ]);
       });
     } catch (error) {
-      throw new MigrationError(`reverting ${file.tag} failed and was rolled back: ${(error as Error).message}`);
+      throw new MigrationError(
+        `reverting ${file.tag} failed and was rolled back: ${(error as Error).message}`,
+      );
     }
     reverted.push(file.tag);
   }

@@ -30,14 +30,25 @@ describe("npm run db:migrate / db:rollback / db:status", () => {
 
     const status = migrate(["status", "--json"], env);
     expect(status.code, status.err).toBe(0);
-    expect(JSON.parse(status.out)).toMatchObject({ applied: tags, pending: [], drifted: [], unknown: [], vectorIndex: "hnsw", ready: true });
+    expect(JSON.parse(status.out)).toMatchObject({
+      applied: tags,
+      pending: [],
+      drifted: [],
+      unknown: [],
+      vectorIndex: "hnsw",
+      ready: true,
+    });
 
     const back = migrate(["revert", "--steps", "2"], env);
     expect(back.code, back.err).toBe(0);
     expect(back.out).toContain("reverted 2 migration(s)");
     const after = migrate(["status", "--json"], env);
     expect(after.code).toBe(1); // not ready: pending migrations
-    expect(JSON.parse(after.out)).toMatchObject({ applied: tags.slice(0, -2), pending: tags.slice(-2), vectorIndex: "none" });
+    expect(JSON.parse(after.out)).toMatchObject({
+      applied: tags.slice(0, -2),
+      pending: tags.slice(-2),
+      vectorIndex: "none",
+    });
 
     expect(migrate(["run"], env).code).toBe(0);
     expect(migrate(["run"], env).out).toContain("nothing to apply");
@@ -53,10 +64,16 @@ describe("npm run db:migrate / db:rollback / db:status", () => {
   it("against PostgreSQL 15 (no pgvector): exits 1 naming the extension, the database unchanged", async () => {
     const db = await openPg15Database("nexus_test_cli_no_pgvector");
     await db.end();
-    const run = migrate(["run"], { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/nexus_test_cli_no_pgvector" });
+    const run = migrate(["run"], {
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/nexus_test_cli_no_pgvector",
+    });
     expect(run.code).toBe(1);
-    expect(run.err).toMatch(/0000_extensions failed and was rolled back: Nexus needs the Postgres extension "vector"/);
-    const status = migrate(["status", "--json"], { DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/nexus_test_cli_no_pgvector" });
+    expect(run.err).toMatch(
+      /0000_extensions failed and was rolled back: Nexus needs the Postgres extension "vector"/,
+    );
+    const status = migrate(["status", "--json"], {
+      DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/nexus_test_cli_no_pgvector",
+    });
     expect(JSON.parse(status.out)).toMatchObject({ applied: [], pending: tags });
   });
 });

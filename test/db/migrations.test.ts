@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { migrationStatus } from "../../db/migration-status";
-import { applyMigrations, loadMigrations, type MigrationFile, revertMigrations } from "../../scripts/lib/migrations";
+import {
+  applyMigrations,
+  loadMigrations,
+  type MigrationFile,
+  revertMigrations,
+} from "../../scripts/lib/migrations";
 import { catalogSnapshot } from "../helpers/catalog";
 import { openPg15Database, openTestDatabase } from "../helpers/db";
 
@@ -65,7 +70,9 @@ describe("migrations on PGlite (Postgres 18 + pgvector + pg_trgm)", () => {
       };
       await applyMigrations(db.pool, files);
       const before = await catalogSnapshot(db.pool);
-      await expect(applyMigrations(db.pool, [...files, broken])).rejects.toThrow(/9999_broken failed and was rolled back: division by zero/);
+      await expect(applyMigrations(db.pool, [...files, broken])).rejects.toThrow(
+        /9999_broken failed and was rolled back: division by zero/,
+      );
       expect(await catalogSnapshot(db.pool)).toEqual(before);
       const status = await migrationStatus(db.pool, [...files, broken]);
       expect(status.pending).toEqual(["9999_broken"]);
@@ -78,7 +85,9 @@ describe("migrations on PGlite (Postgres 18 + pgvector + pg_trgm)", () => {
   it("reports drift when an applied migration's file changed, and refuses to migrate on top of it", async () => {
     const db = openTestDatabase("drift_check");
     try {
-      const edited = files.map((f, i) => (i === 1 ? { ...f, up: `${f.up}\n-- edited`, hash: "0".repeat(64) } : f));
+      const edited = files.map((f, i) =>
+        i === 1 ? { ...f, up: `${f.up}\n-- edited`, hash: "0".repeat(64) } : f,
+      );
       const status = await migrationStatus(db.pool, edited);
       expect(status.drifted).toEqual([files[1]!.tag]);
       expect(status.ready).toBe(false);
@@ -86,14 +95,23 @@ describe("migrations on PGlite (Postgres 18 + pgvector + pg_trgm)", () => {
 
       const withNew: MigrationFile[] = [
         ...files,
-        { tag: "9998_next", when: files.at(-1)!.when + 5, hash: "x", hasDown: true, up: "SELECT 1", down: "SELECT 1" },
+        {
+          tag: "9998_next",
+          when: files.at(-1)!.when + 5,
+          hash: "x",
+          hasDown: true,
+          up: "SELECT 1",
+          down: "SELECT 1",
+        },
       ];
       const pending = await migrationStatus(db.pool, withNew);
       expect(pending.pending).toEqual(["9998_next"]);
       expect(pending.ready).toBe(false);
 
       const noDown = [...files, { ...withNew.at(-1)!, down: undefined, hasDown: false }];
-      await expect(applyMigrations(db.pool, noDown)).rejects.toThrow(/without a down file: drizzle\/9998_next.down.sql/);
+      await expect(applyMigrations(db.pool, noDown)).rejects.toThrow(
+        /without a down file: drizzle\/9998_next.down.sql/,
+      );
 
       // Known to the database but not to this code: unknown, not ready.
       const older = await migrationStatus(db.pool, files.slice(0, -1));
@@ -110,9 +128,13 @@ describe("migrations on PostgreSQL 15 without pgvector", () => {
     const db = await openPg15Database("nexus_test_no_pgvector");
     try {
       const before = await catalogSnapshot(db.pool);
-      await expect(applyMigrations(db.pool, files)).rejects.toThrow(/extension "vector" \(pgvector\).*install pgvector/s);
+      await expect(applyMigrations(db.pool, files)).rejects.toThrow(
+        /extension "vector" \(pgvector\).*install pgvector/s,
+      );
       expect(await catalogSnapshot(db.pool)).toEqual(before);
-      const { rows } = await db.pool.query("select count(*)::int as n from pg_namespace where nspname = 'drizzle'");
+      const { rows } = await db.pool.query(
+        "select count(*)::int as n from pg_namespace where nspname = 'drizzle'",
+      );
       expect(rows[0].n).toBe(0);
     } finally {
       await db.end();

@@ -23,14 +23,24 @@ const PG15 = "postgresql://postgres@127.0.0.1:5432";
  */
 export async function openPg15Database(name: string, poolMax = 5): Promise<Database> {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
-  const admin = createDatabase({ url: `${PG15}/postgres`, wsProxy: inject("bridge"), webSocketConstructor: WebSocket, poolMax: 1 });
+  const admin = createDatabase({
+    url: `${PG15}/postgres`,
+    wsProxy: inject("bridge"),
+    webSocketConstructor: WebSocket,
+    poolMax: 1,
+  });
   try {
     await admin.pool.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.pool.query(`CREATE DATABASE ${name}`);
   } finally {
     await admin.end();
   }
-  return createDatabase({ url: `${PG15}/${name}`, wsProxy: inject("bridge"), webSocketConstructor: WebSocket, poolMax });
+  return createDatabase({
+    url: `${PG15}/${name}`,
+    wsProxy: inject("bridge"),
+    webSocketConstructor: WebSocket,
+    poolMax,
+  });
 }
 
 /** Open connections on the bridge right now (each driver connection is one WebSocket). */

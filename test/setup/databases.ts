@@ -23,15 +23,14 @@ export default async function setup(project: TestProject) {
   const fresh = await createPglite();
   const freshDump = await fresh.dumpDataDir("none");
   await fresh.close();
-  let migratedDump: Promise<Blob> | undefined;
+  let migratedDump: Blob | undefined;
 
   const bridge = await startBridge({
     pglite: (name) => {
       let pg = instances.get(name);
       if (!pg) {
-        pg = name.startsWith("fresh_") || name === "template_migrated"
-          ? createPglite({ loadDataDir: freshDump })
-          : (migratedDump ??= buildMigrated()).then((dump) => createPglite({ loadDataDir: dump }));
+        const empty = name.startsWith("fresh_") || name === "template_migrated";
+        pg = createPglite({ loadDataDir: empty ? freshDump : migratedDump });
         instances.set(name, pg);
       }
       return pg;
@@ -53,7 +52,7 @@ export default async function setup(project: TestProject) {
 
   // Built before any test runs, so a test's first connection only waits for a copy (~1 s).
   const t0 = Date.now();
-  await (migratedDump = buildMigrated());
+  migratedDump = await buildMigrated();
   console.log(`test databases: migrated template ready in ${Date.now() - t0} ms`);
   project.provide("bridge", bridge.address);
   return async () => {

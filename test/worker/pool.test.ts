@@ -29,8 +29,12 @@ describe("one pool per request, ended with waitUntil", () => {
     const admin = createDatabase({ url: `${server}/postgres`, wsProxy: bindings.NEXUS_WS_PROXY, poolMax: 1 });
     await admin.pool.query("DROP DATABASE IF EXISTS nexus_test_pool WITH (FORCE)");
     await admin.pool.query("CREATE DATABASE nexus_test_pool");
-    const responses = await Promise.all(Array.from({ length: 80 }, () => callApp("/api/v1/health/ready", bindings)));
-    const reasons = await Promise.all(responses.map(async (r) => ((await r.json()) as { reason: string }).reason));
+    const responses = await Promise.all(
+      Array.from({ length: 80 }, () => callApp("/api/v1/health/ready", bindings)),
+    );
+    const reasons = await Promise.all(
+      responses.map(async (r) => ((await r.json()) as { reason: string }).reason),
+    );
     expect(new Set(reasons)).toEqual(new Set(["migrations_pending"]));
     try {
       let others = -1;

@@ -1,0 +1,136 @@
+// npm start: the embedded default. Opens PGlite in NEXUS_DATA_DIR (default .data/), serves it through the local
+// WebSocket bridge, applies migrations, imports the sample archive on first start, and runs the Worker with
+// `wrangler dev` (scheduled test mode on) at http://127.0.0.1:8787 (PORT overrides). Ctrl-C stops everything.
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import WebSocket from "ws";
+import { createDatabase } from "../db/client";
+import { startBridge } from "./lib/bridge";
+import { dataDir, EMBEDDED_URL, openEmbedded, publishServer } from "./lib/embedded";
+import { importSource } from "./lib/import-source";
+import { applyMigrations } from "./lib/migrations";
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const port = Number(process.env.PORT || 8787);
+if (!Number.isInteger(port) || port < 1 || port > 65535) {
+  console.error(`PORT must be a TCP port number, got ${JSON.stringify(process.env.PORT)}`);
+  process.exit(2);
+}
+const dir = dataDir();
+const root = resolve(import.meta.dirname, "..");
+
+let embedded: Awaited<ReturnType<typeof openEmbedded>>;
+try {
+  embedded = await openEmbedded(dir);
+} catch (error) {
+  console.error(`error: ${(error as Error).message}`);
+  process.exit(1);
+}
+const bridge = await startBridge({ pglite: async () => embedded.pg });
+const unpublish = publishServer(bridge.address, dir);
+console.log(`[${elapsed()}] embedded Postgres open in ${dir}, bridge on ${bridge.address}`);
+
+let wrangler: ChildProcess | undefined;
+let stopping = false;
+async function stop(code: number) {
+  if (stopping) return;
+  stopping = true;
+  if (wrangler?.pid) {
+    // wrangler runs in its own process group: end it and workerd with it.
+    try {
+      process.kill(-wrangler.pid, "SIGTERM");
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  unpublish();
+  await bridge.close();
+  await embedded.close();
+  process.exit(code);
+}
+process.on("SIGINT", () => void stop(0));
+process.on("SIGTERM", () => void stop(0));
+
+try {
+  const db = createDatabase({
+    url: EMBEDDED_URL,
+    wsProxy: bridge.address,
+    webSocketConstructor: WebSocket,
+    poolMax: 2,
+  });
+  const { applied } = await applyMigrations(db.pool, undefined, (tag) => console.log(`  applying ${tag}`));
+  console.log(`[${elapsed()}] migrations: ${applied.length ? `applied ${applied.length}` : "up to date"}`);
+  const seeded = join(dir, "sample-imported");
+  if (!existsSync(seeded)) {
+    const summary = await importSource(db.pool, {
+      source: join(root, "scripts/sample/wcn36xx.mbox"),
+      slug: "wcn36xx",
+      name: "wcn36xx (sample)",
+    });
+    writeFileSync(seeded, new Date().toISOString());
+    console.log(`[${elapsed()}] sample archive: ${summary.imported} messages imported into list wcn36xx`);
+  }
+  await db.end();
+} catch (error) {
+  console.error(`error: ${(error as Error).message}`);
+  await stop(1);
+}
+
+const tokenFile = join(dir, "admin-token");
+const adminToken =
+  process.env.ADMIN_TOKEN ||
+  (existsSync(tokenFile)
+    ? readFileSync(tokenFile, "utf8").trim()
+    : (() => {
+        const token = randomBytes(24).toString("base64url");
+        writeFileSync(tokenFile, token, { mode: 0o600 });
+        return token;
+      })());
+
+const vars = { DATABASE_URL: EMBEDDED_URL, NEXUS_WS_PROXY: bridge.address, ADMIN_TOKEN: adminToken };
+wrangler = spawn(
+  join(root, "node_modules/.bin/wrangler"),
+  [
+    "dev",
+    "--ip",
+    "127.0.0.1",
+    "--port",
+    String(port),
+    "--test-scheduled",
+    "--show-interactive-dev-session=false",
+    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
+  ],
+  {
+    cwd: root,
+    detached: true,
+    stdio: ["ignore", "inherit", "inherit"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+  },
+);
+wrangler.on("exit", (code) => {
+  if (!stopping) {
+    console.error(`wrangler dev exited (${code}); stopping`);
+    void stop(code ?? 1);
+  }
+});
+
+// Tell the operator when the API answers ready.
+const base = `http://127.0.0.1:${port}`;
+for (let i = 0; i < 240 && !stopping; i++) {
+  try {
+    const res = await fetch(`${base}/api/v1/health/ready`);
+    if (res.status === 200) {
+      console.log(
+        `[${elapsed()}] Nexus is ready at ${base}  (API ${base}/api/v1/lists, docs ${base}/api/docs)`,
+      );
+      console.log(`  admin token (Authorization: Bearer …): ${adminToken}  — saved in ${tokenFile}`);
+      console.log(
+        `  cron: curl "${base}/__scheduled?cron=*/5+*+*+*+*"   ·   Ctrl-C stops everything; data stays in ${dir}`,
+      );
+      break;
+    }
+  } catch {}
+  await new Promise((r) => setTimeout(r, 250));
+}
