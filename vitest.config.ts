@@ -44,7 +44,8 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
-          globalSetup: ["test/setup/databases.ts"],
+          // kgdb-corpus imports the real kgdb epoch for the read API tests (needs the bridge of databases.ts).
+          globalSetup: ["test/setup/databases.ts", "test/setup/kgdb-corpus.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -65,7 +65,7 @@ export async function lexicalCandidates(
     SELECT emails.id AS email_id, tm.thread_id, ${lexRank}::float8 AS lex_rank, ${bodyRank}::float8 AS body_rank
     FROM emails JOIN thread_memberships tm ON tm.email_id = emails.id
     WHERE ${whereAll([q.where, ...filterSql(filters)])}
-    ORDER BY ${lexRank} + ${BODY_WEIGHT} * ${bodyRank} DESC, emails.date DESC, emails.id DESC
+    ORDER BY ${lexRank} + ${BODY_WEIGHT}::float8 * ${bodyRank} DESC, emails.date DESC, emails.id DESC
     LIMIT ${limit}`);
   return result.rows.map((r) => ({
     emailId: Number(r.email_id),
@@ -207,7 +207,7 @@ export async function hitDetails(
       a.canonical_name AS author_name, emails.patch_type, emails.series_id, ${snippet} AS snippet,
       ${inSubject} AS in_subject, ${inAuthor} AS in_author, ${inBody} AS in_body
     FROM emails JOIN authors a ON a.id = emails.author_id
-    WHERE emails.id = ANY(${emailIds}::bigint[])`);
+    WHERE emails.id = ANY(${sql.param(emailIds)}::bigint[])`);
   const out = new Map<number, HitDetail>();
   for (const r of result.rows) {
     out.set(Number(r.email_id), {
@@ -243,7 +243,7 @@ export async function threadHeads(db: Db, threadIds: number[]) {
   }>(sql`
     SELECT t.id, l.slug, t.subject, t.start_date, t.last_date, t.message_count, t.has_patches
     FROM threads t JOIN mailing_lists l ON l.id = t.mailing_list_id
-    WHERE t.id = ANY(${threadIds}::bigint[])`);
+    WHERE t.id = ANY(${sql.param(threadIds)}::bigint[])`);
   return new Map<number, ThreadHead>(
     result.rows.map((r) => [
       Number(r.id),

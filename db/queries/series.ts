@@ -69,7 +69,7 @@ export async function replyTrailers(db: Db, listId: number, messageIds: string[]
   const result = await db.execute<{ in_reply_to: string; email_id: string; key: string; value: string }>(sql`
     SELECT r.in_reply_to, r.id AS email_id, m[1] AS key, m[2] AS value
     FROM emails r, LATERAL regexp_matches(r.body, ${pattern}, 'gin') AS m
-    WHERE r.mailing_list_id = ${listId} AND r.in_reply_to = ANY(${messageIds}::text[])
+    WHERE r.mailing_list_id = ${listId} AND r.in_reply_to = ANY(${sql.param(messageIds)}::text[])
     ORDER BY r.date, r.id`);
   return result.rows.map((r) => ({
     inReplyTo: r.in_reply_to,

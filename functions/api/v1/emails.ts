@@ -15,6 +15,7 @@ import {
   pagination,
   since,
   slugParam,
+  text,
   until,
 } from "./params";
 import { authorRefSchema, emailSummarySchema, presentEmailSummary } from "./present";
@@ -143,8 +144,7 @@ export const emailsRouter = createRouter()
       summary: "A message by its Message-ID, in whichever list holds it (URL-encode the id; <> optional)",
       request: {
         params: z.object({
-          messageId: z
-            .string()
+          messageId: text()
             .min(1)
             .max(1000)
             .openapi({

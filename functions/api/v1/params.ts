@@ -37,10 +37,14 @@ export const idString = z
   .transform(Number)
   .openapi({ type: "string", example: "42" });
 
+/** Postgres text cannot carry NUL: a string with one is bad input, not a database error. */
+export const text = () => z.string().refine((v) => !v.includes("\u0000"), "must not contain NUL characters");
+
 export const slugParam = z
   .string()
   .min(1)
   .max(100)
+  .regex(/^[a-z0-9][a-z0-9._-]*$/, "must be a list slug (lower-case letters, digits, . _ -)")
   .openapi({ param: { name: "slug", in: "path" }, example: "kgdb-bugreport" });
 
 export const booleanString = z
@@ -76,8 +80,7 @@ export const since = dateBound("since");
 export const until = dateBound("until");
 
 /** An author by id or by address. */
-export const authorRef = z
-  .string()
+export const authorRef = text()
   .min(1)
   .max(320)
   .openapi({ description: "author id or e-mail address", example: "jason.wessel@windriver.com" });

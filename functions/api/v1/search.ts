@@ -30,6 +30,7 @@ import {
   pagination,
   since,
   slugParam,
+  text,
   until,
 } from "./params";
 import { authorRefSchema } from "./present";
@@ -396,7 +397,7 @@ export const searchRouter = createRouter()
       description: SEARCH_DESCRIPTION,
       request: {
         query: searchQuery.extend({
-          list: z.string().min(1).max(100).optional().openapi({ description: "only this list (slug)" }),
+          list: text().min(1).max(100).optional().openapi({ description: "only this list (slug)" }),
         }),
       },
       responses: searchResponses,

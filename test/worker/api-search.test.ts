@@ -1,0 +1,271 @@
+import { describe, expect, inject, it } from "vitest";
+import { callApp, envWith } from "../helpers/worker";
+
+/**
+ * Search on the real kgdb-bugreport epoch. Expected answers come from the raw mail (test/setup/kgdb-corpus.ts
+ * reads the headers and diff lines of every original message), not from the importer's parse.
+ */
+
+const facts = inject("kgdb");
+const env = envWith(facts.database);
+
+// biome-ignore lint/suspicious/noExplicitAny: JSON bodies are checked field by field
+async function get(path: string): Promise<{ status: number; body: any }> {
+  const res = await callApp(path, env);
+  return { status: res.status, body: await res.json() };
+}
+
+interface Hit {
+  id: number;
+  messageId: string;
+  subject: string;
+  date: string;
+  snippet: string;
+  matched: string[];
+  scores: Record<string, unknown>;
+}
+interface Result {
+  thread: { id: number; list: string };
+  hitCount: number;
+  hits: Hit[];
+}
+
+/** Every page of a search: the threads, the shown hits and the number of matching messages. */
+async function searchAll(q: string, extra = "") {
+  const results: Result[] = [];
+  for (let page = 1; page < 50; page++) {
+    const r = await get(
+      `/api/v1/lists/${facts.slug}/search?q=${encodeURIComponent(q)}&pageSize=100&page=${page}${extra}`,
+    );
+    expect(r.status, JSON.stringify(r.body)).toBe(200);
+    if (r.body.data.length === 0) break;
+    results.push(...r.body.data);
+  }
+  const hits = results.flatMap((r) => r.hits);
+  return { results, hits, messages: results.reduce((n, r) => n + r.hitCount, 0) };
+}
+
+describe("known queries against the raw mail", () => {
+  it("a subject word: s:kgdboc finds exactly the messages whose Subject has the word", async () => {
+    const { hits, messages, results } = await searchAll("s:kgdboc");
+    expect(facts.subjectWord.length).toBeGreaterThan(20);
+    expect(messages).toBe(facts.subjectWord.length);
+    const expected = new Set(facts.subjectWord);
+    for (const h of hits) expect(expected.has(h.messageId), h.subject).toBe(true);
+    // grouped by thread: each thread once
+    expect(new Set(results.map((r) => r.thread.id)).size).toBe(results.length);
+    expect(hits[0]!.matched).toContain("subject");
+  });
+
+  it("free text also finds the word in bodies, ranked subject matches first", async () => {
+    const { messages, hits } = await searchAll("kgdboc");
+    expect(messages).toBeGreaterThan(facts.subjectWord.length);
+    expect(hits[0]!.matched).toContain("subject");
+    expect(hits.some((h) => h.snippet.includes("<mark>"))).toBe(true);
+  });
+
+  it("an author: f: matches the From address", async () => {
+    const { messages, hits } = await searchAll("f:dianders@chromium.org");
+    expect(messages).toBe(facts.fromAddress.length);
+    const expected = new Set(facts.fromAddress);
+    for (const h of hits) expect(expected.has(h.messageId)).toBe(true);
+  });
+
+  it("a file path in a diff: dfn: by full path and by file name", async () => {
+    const full = await searchAll("dfn:kernel/debug/kdb/kdb_main.c");
+    expect(facts.filePath.length).toBeGreaterThan(10);
+    expect(full.messages).toBe(facts.filePath.length);
+    const expected = new Set(facts.filePath);
+    for (const h of full.hits) expect(expected.has(h.messageId)).toBe(true);
+    const name = await searchAll("dfn:kdb_main.c");
+    expect(name.messages).toBe(facts.filePath.length);
+    const dir = await searchAll("dfn:kernel/debug/kdb");
+    expect(dir.messages).toBeGreaterThan(facts.filePath.length);
+  });
+
+  it("a date range: d: selects by the Date header", async () => {
+    const { messages, hits } = await searchAll("d:20200501..20200531");
+    expect(messages).toBe(facts.month.length);
+    for (const h of hits) expect(h.date >= "2020-05-01" && h.date < "2020-06-01").toBe(true);
+    const open = await searchAll("d:2020-05-01.. d:..2020-05-31");
+    expect(open.messages).toBe(facts.month.length);
+  });
+
+  it("combines prefixes, phrases and negation", async () => {
+    const both = await searchAll("s:kgdboc d:2020-05-01..2020-05-31");
+    const expected = facts.subjectWord.filter((id) => facts.month.includes(id));
+    expect(both.messages).toBe(expected.length);
+
+    const notSubject = await searchAll("kgdboc -s:kgdboc");
+    const subjectIds = new Set(facts.subjectWord);
+    for (const h of notSubject.hits) expect(subjectIds.has(h.messageId)).toBe(false);
+
+    const either = await searchAll("s:kgdboc OR f:dianders@chromium.org");
+    const union = new Set([...facts.subjectWord, ...facts.fromAddress]);
+    expect(either.messages).toBe(union.size);
+
+    const phrase = await searchAll('"boot console"');
+    expect(phrase.messages).toBeGreaterThan(0);
+    expect(phrase.messages).toBeLessThan((await searchAll("boot console")).messages);
+  });
+
+  it("searches all lists with /search, and filters by list, author and date", async () => {
+    const r = await get(
+      `/api/v1/search?q=kgdboc&author=dianders@chromium.org&since=2020-05-01&until=2020-05-31`,
+    );
+    expect(r.status).toBe(200);
+    for (const g of r.body.data as Result[]) {
+      expect(g.thread.list).toBe(facts.slug);
+      for (const h of g.hits) expect(h.date >= "2020-05-01" && h.date < "2020-06-01").toBe(true);
+    }
+    expect((await get("/api/v1/search?q=kgdboc&list=nope")).status).toBe(404);
+  });
+});
+
+describe("modes", () => {
+  it("fuzzy finds a misspelt subject word; lexical falls back to fuzzy and says so", async () => {
+    const fuzzy = await get(`/api/v1/lists/${facts.slug}/search?q=kgdbok&mode=fuzzy`);
+    expect(fuzzy.status).toBe(200);
+    expect(fuzzy.body.data.length).toBeGreaterThan(0);
+    expect(fuzzy.body.data[0].hits[0].scores.fuzzy.similarity).toBeGreaterThan(0.5);
+
+    const lexical = await get(`/api/v1/lists/${facts.slug}/search?q=kgdbok`);
+    expect(lexical.status).toBe(200);
+    expect(lexical.body.meta.fallback?.mode).toBe("fuzzy");
+    expect(lexical.body.data.length).toBeGreaterThan(0);
+  });
+
+  it("semantic without embeddings is a clear 4xx; hybrid falls back to lexical in meta", async () => {
+    const semantic = await get(`/api/v1/lists/${facts.slug}/search?q=kgdboc&mode=semantic`);
+    expect(semantic.status).toBe(422);
+    expect(semantic.body.error.message).toMatch(/embedding/);
+    const one = (await get(`/api/v1/lists/${facts.slug}/emails?pageSize=1`)).body.data[0].id;
+    const near = await get(`/api/v1/lists/${facts.slug}/search?mode=semantic&near=${one}`);
+    expect(near.status).toBe(422);
+    expect(near.body.error.message).toMatch(/no embedding/);
+
+    const hybrid = await get(`/api/v1/lists/${facts.slug}/search?q=kgdboc&mode=hybrid&semanticRatio=0.7`);
+    expect(hybrid.status).toBe(200);
+    expect(hybrid.body.meta).toMatchObject({ mode: "hybrid", modeUsed: "lexical" });
+    expect(hybrid.body.meta.fallback.reason).toMatch(/embedding/);
+    const lexical = await get(`/api/v1/lists/${facts.slug}/search?q=kgdboc`);
+    expect(hybrid.body.meta.total).toBe(lexical.body.meta.total);
+  });
+});
+
+describe("bad queries", () => {
+  it.each([
+    ['kgdb "serial console', 5],
+    ["kgdb (a OR b", 5],
+    ["OR kgdb", 0],
+    ["s: kgdb", 0],
+    ["d:20241301", 2],
+    ["kgdb t:someone", 5],
+  ])("%j is a 400 invalid_query at position %i", async (q, position) => {
+    const r = await get(`/api/v1/lists/${facts.slug}/search?q=${encodeURIComponent(q)}`);
+    expect(r.status).toBe(400);
+    expect(r.body.error.code).toBe("invalid_query");
+    expect(r.body.error.details.position).toBe(position);
+    expect(r.body.error.message).toContain(`position ${position}`);
+  });
+
+  it("300 malformed requests: random parameters, huge values, SQL and tsquery metacharacters → no 5xx", async () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+    const nasty = [
+      "'; DROP TABLE emails; --",
+      "a:*",
+      "!!a",
+      "a & | b",
+      "<->",
+      "foo:*A",
+      "\\",
+      "%_",
+      "\u0000",
+      "é\u202e",
+      "(((((((((x",
+      "))))",
+      '"',
+      "NOT",
+      "d:..",
+      "dfn:'",
+      "f:%",
+      "s:(",
+      "9".repeat(40),
+      "x".repeat(5000),
+      "-",
+      "*",
+      "a*",
+      "ab*",
+      "$1",
+      "::text",
+      "d:99999999",
+    ];
+    const params = [
+      "q",
+      "mode",
+      "page",
+      "pageSize",
+      "since",
+      "until",
+      "author",
+      "hasPatches",
+      "series",
+      "near",
+      "semanticRatio",
+      "list",
+      "sort",
+      "order",
+    ];
+    const values = [
+      ...nasty,
+      "-1",
+      "0",
+      "1e309",
+      "NaN",
+      "true",
+      "hybrid",
+      "semantic",
+      "fuzzy",
+      "99999999999999999999",
+      "2024-02-30",
+      "",
+    ];
+    const paths = [
+      `/api/v1/lists/${facts.slug}/search`,
+      "/api/v1/search",
+      `/api/v1/lists/${facts.slug}/threads`,
+      `/api/v1/lists/${facts.slug}/emails`,
+      "/api/v1/authors",
+      `/api/v1/lists/${encodeURIComponent(pick(nasty))}/threads`,
+      `/api/v1/messages/${encodeURIComponent(pick(nasty))}`,
+      `/api/v1/lists/${facts.slug}/threads/${encodeURIComponent(pick(nasty))}`,
+    ];
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 300; i++) {
+      const qs = new URLSearchParams();
+      const n = 1 + Math.floor(random() * 4);
+      for (let j = 0; j < n; j++) {
+        const key = pick(params);
+        const value =
+          random() < 0.5
+            ? pick(values)
+            : Array.from({ length: 1 + Math.floor(random() * 4) }, () => pick(nasty)).join(" ");
+        qs.set(key, value);
+      }
+      const path = `${pick(paths)}?${qs}`;
+      const res = await callApp(path, env);
+      const body = await res.text();
+      expect(res.status, `${path} → ${body.slice(0, 300)}`).toBeLessThan(500);
+      expect(() => JSON.parse(body), path).not.toThrow();
+      statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+    }
+    // the corpus of bad input must actually reach the handlers, not just the validator
+    expect(statuses.get(200) ?? 0).toBeGreaterThan(20);
+    expect(statuses.get(400) ?? 0).toBeGreaterThan(20);
+  });
+});
