@@ -157,6 +157,11 @@ export async function ingestBatch(
   return { outcomes, times };
 }
 
+/** jsonb rejects \u0000 escapes: drop NULs from the text values. */
+function jsonForPg(value: unknown): string {
+  return JSON.stringify(value, (_, v) => (typeof v === "string" ? pgText(v) : v));
+}
+
 /** Threads whose every real member was deleted. */
 async function dropEmptyThreads(client: Client, listId: number): Promise<void> {
   await client.query(
@@ -281,7 +286,7 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
       fresh.map((p) => pgText(p.parsed.body)),
       fresh.map((p) => p.patch.patchType),
       fresh.map((p) => p.patch.isPatchOnly),
-      fresh.map((p) => (p.patch.metadata ? pgText(JSON.stringify(p.patch.metadata)) : null)),
+      fresh.map((p) => (p.patch.metadata ? jsonForPg(p.patch.metadata) : null)),
     ],
   );
   const idOf = new Map(inserted.map((r) => [r.message_id, r.id]));

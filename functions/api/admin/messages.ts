@@ -14,7 +14,8 @@ const BATCH = 200;
 /** Read the body with a size bound, whether or not Content-Length is given. */
 async function boundedBody(c: Context<AppBindings>): Promise<Uint8Array> {
   const declared = Number(c.req.header("content-length") ?? "0");
-  if (declared > MAX_INGEST_BYTES) throw new ApiError("payload_too_large", `body over ${MAX_INGEST_BYTES} bytes`);
+  if (declared > MAX_INGEST_BYTES)
+    throw new ApiError("payload_too_large", `body over ${MAX_INGEST_BYTES} bytes`);
   const reader = c.req.raw.body?.getReader();
   if (!reader) return new Uint8Array();
   const chunks: Uint8Array[] = [];
@@ -46,7 +47,10 @@ async function boundedBody(c: Context<AppBindings>): Promise<Uint8Array> {
 export const messagesIngestRouter = createRouter().post("/lists/:slug/messages", async (c) => {
   const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "message/rfc822" && type !== "application/mbox") {
-    throw new ApiError("unsupported_media_type", "send message/rfc822 (one message) or application/mbox (many)");
+    throw new ApiError(
+      "unsupported_media_type",
+      "send message/rfc822 (one message) or application/mbox (many)",
+    );
   }
   const list = await findList(c.var.pool, c.req.param("slug"));
   if (!list) throw new ApiError("not_found", `no list ${c.req.param("slug")}`);
@@ -70,7 +74,12 @@ export const messagesIngestRouter = createRouter().post("/lists/:slug/messages",
         stored: count("stored"),
         duplicates: count("duplicate"),
         rejected: count("rejected"),
-        outcomes: outcomes.map((o) => ({ index: o.index, messageId: o.messageId, status: o.status, ...(o.reason ? { reason: o.reason } : {}) })),
+        outcomes: outcomes.map((o) => ({
+          index: o.index,
+          messageId: o.messageId,
+          status: o.status,
+          ...(o.reason ? { reason: o.reason } : {}),
+        })),
       },
     },
     200,
