@@ -13,9 +13,9 @@ export async function recordBackfillRun(
 ): Promise<void> {
   await pool.query(
     `INSERT INTO backfill_status AS s (name, last_run_at, last_run_rows, last_run_ms, total_rows, last_error, last_error_at)
-     VALUES ($1, now(), $2, $3, $2, $4, CASE WHEN $4::text IS NOT NULL THEN now() END)
+     VALUES ($1, now(), $2::int, $3::int, $2::int, $4, CASE WHEN $4::text IS NOT NULL THEN now() END)
      ON CONFLICT (name) DO UPDATE SET
-       last_run_at = now(), last_run_rows = $2, last_run_ms = $3, total_rows = s.total_rows + $2,
+       last_run_at = now(), last_run_rows = $2::int, last_run_ms = $3::int, total_rows = s.total_rows + $2::int,
        last_error = coalesce($4, s.last_error),
        last_error_at = CASE WHEN $4::text IS NOT NULL THEN now() ELSE s.last_error_at END`,
     [name, report.rows, report.ms, report.error ?? null],

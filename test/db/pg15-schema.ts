@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
-import type { Database } from "../../db/client";
+import { inject } from "vitest";
+import WebSocket from "ws";
+import { createDatabase, type Database } from "../../db/client";
 
 /**
  * The PostgreSQL 15 server has no pgvector, so concurrency tests there get a slice of the real schema: the
@@ -29,4 +31,14 @@ export async function createSchemaSlice(database: Database, tables: string[]): P
     }
   }
   for (const s of statements) await database.pool.query(s);
+}
+
+/** Another pool (other sessions) on a PG15 database made by openPg15Database. */
+export function connectPg15(name: string, poolMax = 4): Database {
+  return createDatabase({
+    url: `postgresql://postgres@127.0.0.1:5432/${name}`,
+    wsProxy: inject("bridge"),
+    webSocketConstructor: WebSocket,
+    poolMax,
+  });
 }
