@@ -35,19 +35,27 @@ const KNOWN_SQL = `SELECT e.message_id, e.subject, e.normalized_subject, e.date,
        (SELECT array_agg(r.referenced_message_id ORDER BY r.position) FROM email_references r WHERE r.email_id = e.id) AS refs
   FROM emails e JOIN authors a ON a.id = e.author_id WHERE e.mailing_list_id = $1`;
 
+export interface EmailSeries {
+  seriesId: string;
+  number: number | null;
+  total: number | null;
+}
+
 /**
  * Series of the patch messages of a batch (functions/mail/series.ts decides; this resolves references
- * against the batch and the database and writes patch_series rows and emails.series_*).
+ * against the batch and the database and upserts patch_series rows). Runs before the emails are inserted
+ * (their authors must exist): returns each patch message's series by Message-ID, so the insert carries
+ * series_id and no wide email row is rewritten afterwards.
  */
 export async function assignBatchSeries(
   client: Client,
   listId: number,
   fresh: PreparedMessage[],
-  emailIds: string[],
-): Promise<void> {
+): Promise<Map<string, EmailSeries>> {
+  const result = new Map<string, EmailSeries>();
   const batch = new Map<string, SeriesCandidate>();
-  const patches: { c: SeriesCandidate; emailId: string }[] = [];
-  fresh.forEach((p, i) => {
+  const patches: { c: SeriesCandidate }[] = [];
+  fresh.forEach((p) => {
     const c: SeriesCandidate = {
       messageId: p.parsed.messageId,
       authorKey: p.authorKey,
@@ -57,9 +65,9 @@ export async function assignBatchSeries(
       chain: p.chain,
     };
     batch.set(c.messageId, c);
-    if (isSeriesMember(c)) patches.push({ c, emailId: emailIds[i]! });
+    if (isSeriesMember(c)) patches.push({ c });
   });
-  if (patches.length === 0) return;
+  if (patches.length === 0) return result;
 
   const known = new Map<string, SeriesCandidate>();
   const wanted = [...new Set(patches.flatMap((p) => p.c.chain))].filter((id) => !batch.has(id));
@@ -119,17 +127,19 @@ export async function assignBatchSeries(
     ],
   );
   const seriesId = new Map(series.map((r) => [r.series_key, r.id]));
-  await client.query(
-    `UPDATE emails e SET series_id = t.s, series_number = t.n, series_total = t.t
-       FROM unnest($1::bigint[], $2::bigint[], $3::int[], $4::int[]) AS t(e, s, n, t) WHERE e.id = t.e`,
-    [
-      assigned.map((a) => a.emailId),
-      assigned.map((a) => seriesId.get(a.s.seriesKey)!),
-      assigned.map((a) => a.s.number),
-      assigned.map((a) => a.s.total),
-    ],
-  );
-  // counts, dates, cover and lineage from all members now known
+  for (const a of assigned) {
+    result.set(a.c.messageId, {
+      seriesId: seriesId.get(a.s.seriesKey)!,
+      number: a.s.number,
+      total: a.s.total,
+    });
+  }
+  return result;
+}
+
+/** After the insert: counts, dates, cover and lineage of the series from all members now known. */
+export async function refreshSeries(client: Client, seriesIds: string[]): Promise<void> {
+  if (seriesIds.length === 0) return;
   const members = await rows<{
     series_id: string;
     series_number: number | null;
@@ -142,7 +152,7 @@ export async function assignBatchSeries(
     `SELECT e.series_id, e.series_number, e.normalized_subject, a.email, e.id, e.date FROM emails e
        JOIN patch_series s ON s.id = e.series_id JOIN authors a ON a.id = s.author_id
       WHERE e.series_id = ANY($1::bigint[])`,
-    [[...seriesId.values()]],
+    [seriesIds],
   );
   const bySeries = new Map<string, typeof members>();
   for (const m of members) bySeries.set(m.series_id, [...(bySeries.get(m.series_id) ?? []), m]);

@@ -10,7 +10,7 @@ import {
   UNKNOWN_AUTHOR,
   webCodec,
 } from "./prepare";
-import { assignBatchSeries } from "./series";
+import { assignBatchSeries, refreshSeries } from "./series";
 import { type Client, inTransaction, rows } from "./sql";
 import { rethread } from "./threads";
 
@@ -128,7 +128,6 @@ export async function ingestBatch(
         seeds.add(p.parsed.messageId);
         for (const id of p.chain) seeds.add(id);
       }
-      await assignBatchSeries(client, listId, fresh, emailIds);
     }
     if (deletionIds.length > 0) {
       const gone = await rows<{ message_id: string; author_id: string }>(
@@ -257,19 +256,22 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
     );
   }
 
+  const series = await assignBatchSeries(client, listId, fresh);
   // lex_ts/body_ts come from the one recipe (functions/mail/search-text.ts), applied to the inserted values
   const inserted = await rows<{ id: string; message_id: string }>(
     client,
     `INSERT INTO emails (mailing_list_id, message_id, source_commit, epoch, author_id, subject, normalized_subject, date,
                          date_is_fallback, in_reply_to, body, patch_type, is_patch_only, patch_metadata,
-                         lex_ts, body_ts, search_version, threaded_at)
+                         series_id, series_number, series_total, lex_ts, body_ts, search_version, threaded_at)
      SELECT $1, e.message_id, e.source_commit, e.epoch, e.author_id, e.subject, e.normalized_subject, e.date,
             e.date_is_fallback, e.in_reply_to, e.body, e.patch_type, e.is_patch_only, e.patch_metadata,
+            e.series_id, e.series_number, e.series_total,
             ${lexTsSql("e", "a")}, ${bodyTsSql("e")}, ${RECIPE_VERSION}, now()
        FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[],
-                   $9::boolean[], $10::text[], $11::text[], $12::patch_type[], $13::boolean[], $14::jsonb[])
+                   $9::boolean[], $10::text[], $11::text[], $12::patch_type[], $13::boolean[], $14::jsonb[],
+                   $15::bigint[], $16::int[], $17::int[])
             AS e(message_id, source_commit, epoch, author_id, subject, normalized_subject, date, date_is_fallback,
-                 in_reply_to, body, patch_type, is_patch_only, patch_metadata)
+                 in_reply_to, body, patch_type, is_patch_only, patch_metadata, series_id, series_number, series_total)
        JOIN authors a ON a.id = e.author_id
      RETURNING id, message_id`,
     [
@@ -287,8 +289,12 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
       fresh.map((p) => p.patch.patchType),
       fresh.map((p) => p.patch.isPatchOnly),
       fresh.map((p) => (p.patch.metadata ? jsonForPg(p.patch.metadata) : null)),
+      fresh.map((p) => series.get(p.parsed.messageId)?.seriesId ?? null),
+      fresh.map((p) => series.get(p.parsed.messageId)?.number ?? null),
+      fresh.map((p) => series.get(p.parsed.messageId)?.total ?? null),
     ],
   );
+  await refreshSeries(client, [...new Set([...series.values()].map((s) => s.seriesId))]);
   const idOf = new Map(inserted.map((r) => [r.message_id, r.id]));
   const emailIds = fresh.map((p) => idOf.get(p.parsed.messageId)!);
 
