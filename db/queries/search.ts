@@ -127,19 +127,36 @@ export async function embeddingState(db: Db, emailId: number): Promise<"missing"
   return row === undefined ? "missing" : row.has ? "ready" : "none";
 }
 
-/** Nearest neighbours of a reference email's embedding (KNN on the vector index). */
+/** Whether any message (of the list, when given) has an embedding yet. */
+export async function anyEmbedding(db: Db, listId: number | undefined): Promise<boolean> {
+  const list = listId === undefined ? sql`TRUE` : sql`mailing_list_id = ${listId}`;
+  const result = await db.execute<{ has: boolean }>(
+    sql`SELECT EXISTS (SELECT 1 FROM ${emails} WHERE embedding IS NOT NULL AND ${list}) AS has`,
+  );
+  return result.rows[0]?.has === true;
+}
+
+/** The vector to search near: another email's embedding ("more like this"). */
+export const embeddingOf = (emailId: number): SQL =>
+  sql`(SELECT embedding FROM ${emails} WHERE id = ${emailId})`;
+
+/** The vector to search near: a query vector from the embedding provider, sent as one text parameter. */
+export const vectorLiteral = (vector: number[]): SQL => sql`${`[${vector.join(",")}]`}::vector`;
+
+/** Nearest neighbours of a vector (KNN on the vector index), cosine distance. */
 export async function semanticCandidates(
   db: Db,
-  nearEmailId: number,
+  reference: SQL,
+  excludeEmailId: number | null,
   extra: SQL | null,
   filters: SearchFilters,
   limit: number,
 ): Promise<SemanticHit[]> {
-  const reference = sql`(SELECT embedding FROM ${emails} WHERE id = ${nearEmailId})`;
+  const exclude = excludeEmailId === null ? null : sql`emails.id <> ${excludeEmailId}`;
   const result = await db.execute<{ email_id: string; thread_id: string; distance: number }>(sql`
     SELECT emails.id AS email_id, tm.thread_id, (emails.embedding <=> ${reference})::float8 AS distance
     FROM emails JOIN thread_memberships tm ON tm.email_id = emails.id
-    WHERE emails.embedding IS NOT NULL AND emails.id <> ${nearEmailId} AND ${whereAll([extra, ...filterSql(filters)])}
+    WHERE emails.embedding IS NOT NULL AND ${whereAll([exclude, extra, ...filterSql(filters)])}
     ORDER BY emails.embedding <=> ${reference}, emails.id
     LIMIT ${limit}`);
   return result.rows.map((r) => ({

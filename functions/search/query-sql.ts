@@ -24,6 +24,8 @@ export interface CompiledQuery {
   bodyQuery: SQL | null;
   /** The positive free-text and s: words and phrases, for fuzzy (trigram) matching. */
   fuzzyText: string;
+  /** The positive free-text, s: and b: words and phrases: the text to embed for semantic search. */
+  semanticText: string;
   /**
    * The query's conditions that are not about wording (d:, dfn:, f:, and NOTs), when they are top-level
    * AND terms: fuzzy and semantic search honour these; null when there are none.
@@ -150,6 +152,10 @@ export function compileQuery(node: QueryNode): CompiledQuery {
     bodyQuery: orQueries(positive.filter((t) => t.field === "any" || t.field === "body")),
     fuzzyText: positive
       .filter((t) => t.field === "any" || t.field === "subject")
+      .map((t) => t.value)
+      .join(" "),
+    semanticText: positive
+      .filter((t) => t.field !== "from")
       .map((t) => t.value)
       .join(" "),
   };

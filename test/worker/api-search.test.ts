@@ -1,5 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
-import { callApp, envWith } from "../helpers/worker";
+import { callApp, envWith, workerDatabase } from "../helpers/worker";
 
 /**
  * Search on the real kgdb-bugreport epoch. Expected answers come from the raw mail (test/setup/kgdb-corpus.ts
@@ -267,5 +267,82 @@ describe("bad queries", () => {
     // the corpus of bad input must actually reach the handlers, not just the validator
     expect(statuses.get(200) ?? 0).toBeGreaterThan(20);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(20);
+  });
+});
+
+describe("semantic and hybrid with an embedding provider", () => {
+  // A deterministic stand-in for Workers AI: hashed bag of words, normalised (cosine-friendly).
+  function bagOfWords(text: string): number[] {
+    const v = new Array<number>(384).fill(0);
+    v[0] = 1e-3;
+    for (const w of text.toLowerCase().match(/[a-z0-9]{3,}/g) ?? []) {
+      let h = 7;
+      for (const c of w) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+      v[h % 384]! += 1;
+    }
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  }
+  const ai = {
+    run: async (_model: string, input: { text: string[] }) => ({ data: input.text.map(bagOfWords) }),
+  };
+  const withAi = envWith(facts.database, { AI: ai });
+  const L = `/api/v1/lists/${facts.slug}/search`;
+  const search = async (qs: string) => {
+    const res = await callApp(`${L}?${qs}`, withAi);
+    // biome-ignore lint/suspicious/noExplicitAny: JSON body
+    return { status: res.status, body: (await res.json()) as any };
+  };
+
+  it("a provider without any embeddings is still a clear 4xx", async () => {
+    const r = await search("q=kgdboc&mode=semantic");
+    expect(r.status).toBe(422);
+    expect(r.body.error.message).toMatch(/no message has an embedding/);
+  });
+
+  it("ranks by vector distance once embeddings exist, and fuses with lexical in hybrid", async () => {
+    const database = workerDatabase(withAi);
+    try {
+      const { rows } = await database.pool.query<{ id: string; subject: string }>(
+        "SELECT id, subject FROM emails",
+      );
+      await database.pool.query(
+        "UPDATE emails e SET embedding = v.vec::vector FROM unnest($1::bigint[], $2::text[]) AS v(id, vec) WHERE e.id = v.id",
+        [rows.map((r) => r.id), rows.map((r) => `[${bagOfWords(r.subject).join(",")}]`)],
+      );
+    } finally {
+      await database.end();
+    }
+
+    const semantic = await search(`q=${encodeURIComponent("kgdboc earlycon")}&mode=semantic`);
+    expect(semantic.status, JSON.stringify(semantic.body)).toBe(200);
+    const top: Hit[] = semantic.body.data.slice(0, 5).map((g: Result) => g.hits[0]);
+    for (const h of top) expect(h.subject.toLowerCase()).toContain("kgdboc");
+    const distances = semantic.body.data.map(
+      (g: Result) => (g.hits[0]!.scores.semantic as { distance: number }).distance,
+    );
+    expect([...distances].sort((a, b) => a - b)).toEqual(distances);
+
+    const nearId = top[0]!.id;
+    const near = await search(`mode=semantic&near=${nearId}`);
+    expect(near.status).toBe(200);
+    const nearHits: Hit[] = near.body.data.flatMap((g: Result) => g.hits);
+    expect(nearHits.some((h) => h.id === nearId)).toBe(false);
+    expect(nearHits[0]!.subject.toLowerCase()).toContain("kgdboc");
+
+    const hybrid = await search("q=kgdboc&mode=hybrid&semanticRatio=0.5");
+    expect(hybrid.status).toBe(200);
+    expect(hybrid.body.meta).toMatchObject({ modeUsed: "hybrid", fallback: null });
+    const both = hybrid.body.data
+      .flatMap((g: Result) => g.hits)
+      .find((h: Hit) => h.scores.lexical && h.scores.semantic);
+    expect(both?.scores.fused).toBeGreaterThan(0);
+
+    // ratio 0 is the lexical ranking
+    const lexicalOnly = await search("q=kgdboc&mode=hybrid&semanticRatio=0");
+    const lexical = await search("q=kgdboc");
+    expect(lexicalOnly.body.data.map((g: Result) => g.thread.id)).toEqual(
+      lexical.body.data.map((g: Result) => g.thread.id),
+    );
   });
 });

@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client";
 import {
+  anyEmbedding,
+  embeddingOf,
   embeddingState,
   fuzzyCandidates,
   hitDetails,
@@ -9,7 +11,10 @@ import {
   type SearchFilters,
   semanticCandidates,
   threadHeads,
+  vectorLiteral,
 } from "../../../db/queries/search";
+import { EMBEDDING_DIMENSIONS } from "../../../db/schema/emails";
+import { type EmbeddingProvider, embeddingProviderFor } from "../../embeddings/provider";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
 import { preparedBodySql, SEARCH_CONFIG } from "../../mail/search-text";
@@ -192,19 +197,65 @@ async function fuzzyRanked(db: Db, query: CompiledQuery, filters: SearchFilters)
   }));
 }
 
-/** The reference email of `near=`: a 404 when it does not exist, a reason string when it has no vector. */
-async function nearReadiness(db: Db, near: number | undefined): Promise<string | null> {
-  if (near === undefined) {
-    return "no embedding provider is configured to turn q into a vector; pass near=<emailId> for more-like-this";
+type SemanticSource = { reference: SQL; exclude: number | null } | { unavailable: string };
+
+/**
+ * Where the semantic ranking's vector comes from: `near=<emailId>` (that email's embedding), else q embedded
+ * by the provider. `unavailable` says why there is none (semantic then answers 422, hybrid falls back).
+ */
+async function semanticSource(
+  db: Db,
+  provider: EmbeddingProvider | null,
+  near: number | undefined,
+  query: CompiledQuery | null,
+  listId: number | undefined,
+): Promise<SemanticSource> {
+  if (near !== undefined) {
+    const state = await embeddingState(db, near);
+    if (state === "missing") throw new ApiError("not_found", `no email ${near} (near)`);
+    if (state === "none") return { unavailable: `email ${near} has no embedding yet` };
+    return { reference: embeddingOf(near), exclude: near };
   }
-  const state = await embeddingState(db, near);
-  if (state === "missing") throw new ApiError("not_found", `no email ${near} (near)`);
-  if (state === "none") return `email ${near} has no embedding yet`;
-  return null;
+  if (!provider) {
+    return {
+      unavailable:
+        "no embedding provider is configured (bind Workers AI as AI) to turn q into a vector; pass near=<emailId> for more-like-this",
+    };
+  }
+  if (!query?.semanticText) return { unavailable: "q has no words to embed" };
+  if (!(await anyEmbedding(db, listId))) {
+    return { unavailable: "no message has an embedding yet (the embeddings.fill job computes them)" };
+  }
+  let vector: unknown;
+  try {
+    [vector] = await provider.embed([query.semanticText]);
+  } catch (error) {
+    return { unavailable: `the embedding provider failed: ${(error as Error).message}` };
+  }
+  if (
+    !Array.isArray(vector) ||
+    vector.length !== EMBEDDING_DIMENSIONS ||
+    !vector.every((x) => typeof x === "number" && Number.isFinite(x))
+  ) {
+    return { unavailable: `the embedding provider did not answer ${EMBEDDING_DIMENSIONS} numbers` };
+  }
+  return { reference: vectorLiteral(vector as number[]), exclude: null };
 }
 
-async function semanticRanked(db: Db, near: number, query: CompiledQuery | null, filters: SearchFilters) {
-  const hits = await semanticCandidates(db, near, query?.filters ?? null, filters, CANDIDATES);
+async function semanticRanked(
+  db: Db,
+  source: { reference: SQL; exclude: number | null },
+  query: CompiledQuery | null,
+  filters: SearchFilters,
+) {
+  const hits = await semanticCandidates(
+    db,
+    source.reference,
+    source.exclude,
+    query?.filters ?? null,
+    filters,
+    CANDIDATES,
+  );
   return hits.map((h, i) => ({
     emailId: h.emailId,
     threadId: h.threadId,
@@ -213,7 +264,7 @@ async function semanticRanked(db: Db, near: number, query: CompiledQuery | null,
   }));
 }
 
-async function search(db: Db, p: SearchParams, filters: SearchFilters) {
+async function search(db: Db, provider: EmbeddingProvider | null, p: SearchParams, filters: SearchFilters) {
   const started = Date.now();
   const query = p.q !== undefined && p.q.trim() !== "" ? parse(p.q) : null;
   if (!query && !(p.mode === "semantic" && p.near !== undefined)) {
@@ -250,21 +301,21 @@ async function search(db: Db, p: SearchParams, filters: SearchFilters) {
       ranked = await fuzzyRanked(db, query!, filters);
       break;
     case "semantic": {
-      const reason = await nearReadiness(db, p.near);
-      if (reason) unprocessable(`semantic search is unavailable: ${reason}`);
-      ranked = await semanticRanked(db, p.near!, query, filters);
+      const source = await semanticSource(db, provider, p.near, query, filters.listId);
+      if ("unavailable" in source) unprocessable(`semantic search is unavailable: ${source.unavailable}`);
+      ranked = await semanticRanked(db, source, query, filters);
       break;
     }
     case "hybrid": {
       const lexical = await lexicalRanked(db, query!, filters);
-      const reason = await nearReadiness(db, p.near);
-      if (reason) {
+      const source = await semanticSource(db, provider, p.near, query, filters.listId);
+      if ("unavailable" in source) {
         ranked = lexical;
         modeUsed = "lexical";
-        fallback = { mode: "lexical", reason: `semantic ranking unavailable: ${reason}` };
+        fallback = { mode: "lexical", reason: `semantic ranking unavailable: ${source.unavailable}` };
         break;
       }
-      const semantic = await semanticRanked(db, p.near!, query, filters);
+      const semantic = await semanticRanked(db, source, query, filters);
       const byId = new Map<number, Ranked>();
       for (const r of [...lexical, ...semantic]) {
         const known = byId.get(r.emailId);
@@ -366,8 +417,8 @@ const searchResponses = {
 
 const SEARCH_DESCRIPTION =
   "Modes: lexical (ts_rank_cd over lex_ts/body_ts, with fuzzy fallback when it finds little), fuzzy " +
-  "(pg_trgm on subject and author), semantic (KNN on embeddings; needs near=<emailId> until an embedding " +
-  "provider is configured, else 422), hybrid (reciprocal rank fusion of lexical and semantic, k=60, " +
+  "(pg_trgm on subject and author), semantic (KNN on embeddings, near q embedded by the provider — Workers AI " +
+  "binding AI — or near=<emailId>; without embeddings or a provider, 422), hybrid (reciprocal rank fusion of lexical and semantic, k=60, " +
   "weighted by semanticRatio; falls back to lexical, saying so in meta.fallback). Bad query syntax is a " +
   "400 invalid_query whose details.position is the 0-based character offset.";
 
@@ -385,7 +436,7 @@ export const searchRouter = createRouter()
     async (c) => {
       const list = await requireList(c.var.db, c.req.valid("param").slug);
       const p = c.req.valid("query");
-      return c.json(await search(c.var.db, p, filtersOf(p, list.id)), 200);
+      return c.json(await search(c.var.db, embeddingProviderFor(c.env), p, filtersOf(p, list.id)), 200);
     },
   )
   .openapi(
@@ -405,6 +456,6 @@ export const searchRouter = createRouter()
     async (c) => {
       const p = c.req.valid("query");
       const listId = p.list === undefined ? undefined : (await requireList(c.var.db, p.list)).id;
-      return c.json(await search(c.var.db, p, filtersOf(p, listId)), 200);
+      return c.json(await search(c.var.db, embeddingProviderFor(c.env), p, filtersOf(p, listId)), 200);
     },
   );
