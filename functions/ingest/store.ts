@@ -122,7 +122,7 @@ export async function ingestBatch(
     const seeds = new Set<string>();
     const touchedAuthors = new Set<number>();
     if (fresh.length > 0) {
-      const emailIds = await writeEmails(client, listId, fresh);
+      await writeEmails(client, listId, fresh);
       for (const p of fresh) {
         outcomes.push({ index: p.index, messageId: p.parsed.messageId, status: "stored" });
         seeds.add(p.parsed.messageId);
