@@ -7,8 +7,8 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import WebSocket from "ws";
 import { createDatabase } from "../db/client";
-import { startBridge } from "./lib/bridge";
-import { dataDir, EMBEDDED_URL, openEmbedded, publishServer } from "./lib/embedded";
+import { dataDir, EMBEDDED_URL } from "./lib/embedded";
+import { type EmbeddedServer, serveEmbedded } from "./lib/embedded-server";
 import { importSource } from "./lib/import-source";
 import { applyMigrations } from "./lib/migrations";
 
@@ -22,15 +22,14 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) {
 const dir = dataDir();
 const root = resolve(import.meta.dirname, "..");
 
-let embedded: Awaited<ReturnType<typeof openEmbedded>>;
+let server: EmbeddedServer;
 try {
-  embedded = await openEmbedded(dir);
+  server = await serveEmbedded(dir);
 } catch (error) {
   console.error(`error: ${(error as Error).message}`);
   process.exit(1);
 }
-const bridge = await startBridge({ pglite: async () => embedded.pg });
-const unpublish = publishServer(bridge.address, dir);
+const { bridge } = server;
 console.log(`[${elapsed()}] embedded Postgres open in ${dir}, bridge on ${bridge.address}`);
 
 let wrangler: ChildProcess | undefined;
@@ -45,9 +44,7 @@ async function stop(code: number) {
     } catch {}
     await new Promise((r) => setTimeout(r, 300));
   }
-  unpublish();
-  await bridge.close();
-  await embedded.close();
+  await server.close();
   process.exit(code);
 }
 process.on("SIGINT", () => void stop(0));
