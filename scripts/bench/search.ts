@@ -1,0 +1,179 @@
+// npm run bench:search — the search route on the kgdb-bugreport epoch, on the embedded default (PGlite behind
+// the local bridge), measured two ways side by side:
+//   HTTP: GET /api/v1/lists/kgdb-bugreport/search through `wrangler dev` (the Workers runtime, a pool per
+//         request as in production, readiness cache, JSON);
+//   SQL:  the same search (the route's own function: the same statements in the same order) on one warm
+//         Node pool through the same bridge.
+// Prints p50/p95 of both per query class and overall, and the HTTP/SQL ratio. Goal: HTTP p95 ≤ 1.5× SQL p95
+// and ≤ 50 ms.
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import WebSocket from "ws";
+import { createDatabase } from "../../db/client";
+import { findListBySlug } from "../../db/queries/lists";
+import { search, searchQuery } from "../../functions/api/v1/search";
+import { startBridge } from "../lib/bridge";
+import { EMBEDDED_URL, openEmbedded } from "../lib/embedded";
+import { importSource } from "../lib/import-source";
+import { applyMigrations } from "../lib/migrations";
+
+const ROUNDS = Number(process.env.ROUNDS ?? 10);
+const PORT = Number(process.env.PORT ?? 8797);
+const SLUG = "kgdb-bugreport";
+
+/** The fixed query set: [class, q, mode]. */
+const QUERIES: [string, string, string][] = [
+  ["word", "kgdboc", "lexical"],
+  ["word", "breakpoint", "lexical"],
+  ["word", "console", "lexical"],
+  ["word", "watchdog", "lexical"],
+  ["phrase", '"boot console"', "lexical"],
+  ["phrase", '"kernel debugger"', "lexical"],
+  ["phrase", '"serial port"', "lexical"],
+  ["prefix", "s:kgdb", "lexical"],
+  ["prefix", "f:dianders@chromium.org", "lexical"],
+  ["prefix", "b:breakpoint s:kdb", "lexical"],
+  ["prefix", "dfn:kdb_main.c", "lexical"],
+  ["prefix", "kgdbo*", "lexical"],
+  ["date", "d:20200501..20200531", "lexical"],
+  ["date", "kgdb d:2020-01-01..2020-12-31", "lexical"],
+  ["date", "s:kdb d:2021..", "lexical"],
+  ["fuzzy", "Dougl Andersn", "fuzzy"],
+  ["fuzzy", "Danial Tompson", "fuzzy"],
+  ["fuzzy", "Sumit Grag", "fuzzy"],
+];
+
+const root = resolve(import.meta.dirname, "../..");
+const bundle = resolve(root, "../shared/corpus/publicinbox-v2/kgdb-bugreport.0.bundle");
+const work = mkdtempSync(join(tmpdir(), "nexus-bench-search-"));
+const started = Date.now();
+const log = (s: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${s}`);
+
+const clone = spawnSync("git", ["clone", "-q", "--mirror", bundle, join(work, "inbox/git/0.git")], {
+  stdio: "inherit",
+});
+if (clone.status !== 0) process.exit(1);
+
+const embedded = await openEmbedded(join(work, "data"));
+const bridge = await startBridge({ pglite: async () => embedded.pg });
+const database = createDatabase({
+  url: EMBEDDED_URL,
+  wsProxy: bridge.address,
+  webSocketConstructor: WebSocket,
+  poolMax: 1,
+});
+let wrangler: ChildProcess | undefined;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+const fmt = (ms: number) => `${ms.toFixed(1).padStart(6)} ms`;
+
+async function stopAll() {
+  if (wrangler?.pid) {
+    try {
+      process.kill(-wrangler.pid, "SIGTERM");
+    } catch {}
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  await database.end();
+  await bridge.close();
+  await embedded.close();
+  rmSync(work, { recursive: true, force: true });
+}
+
+try {
+  await applyMigrations(database.pool);
+  const summary = await importSource(database.pool, { source: join(work, "inbox"), slug: SLUG });
+  log(`kgdb epoch imported: ${summary.imported} messages`);
+
+  wrangler = spawn(
+    join(root, "node_modules/.bin/wrangler"),
+    [
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(PORT),
+      "--show-interactive-dev-session=false",
+      "--var",
+      `DATABASE_URL:${EMBEDDED_URL}`,
+      "--var",
+      `NEXUS_WS_PROXY:${bridge.address}`,
+    ],
+    {
+      cwd: root,
+      detached: true,
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+    },
+  );
+  const base = `http://127.0.0.1:${PORT}`;
+  for (let i = 0; ; i++) {
+    if (i > 240) throw new Error("wrangler dev did not answer ready within 60 s");
+    try {
+      if ((await fetch(`${base}/api/v1/health/ready`)).status === 200) break;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  log(`wrangler dev ready on ${base}; ${QUERIES.length} queries × ${ROUNDS} rounds each way`);
+
+  const list = (await findListBySlug(database.db, SLUG))!;
+  const timings = new Map<string, { http: number[]; sql: number[] }>();
+  const record = (cls: string, kind: "http" | "sql", ms: number) => {
+    if (!timings.has(cls)) timings.set(cls, { http: [], sql: [] });
+    timings.get(cls)![kind].push(ms);
+  };
+  let totalHits = 0;
+  for (let round = -2; round < ROUNDS; round++) {
+    // rounds -2 and -1 warm up both paths (JIT, plan caches, the isolate) and are not counted
+    for (const [cls, q, mode] of QUERIES) {
+      const url = `${base}/api/v1/lists/${SLUG}/search?q=${encodeURIComponent(q)}&mode=${mode}`;
+      let t = performance.now();
+      const res = await fetch(url);
+      const body = (await res.json()) as { meta?: { total: number } };
+      const http = performance.now() - t;
+      if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body)}`);
+
+      t = performance.now();
+      // the route's work on a warm pool: find the list, then the same search function
+      await findListBySlug(database.db, SLUG);
+      const direct = await search(database.db, null, searchQuery.parse({ q, mode }), { listId: list.id });
+      const sqlMs = performance.now() - t;
+      if (direct.meta.total !== body.meta?.total) {
+        throw new Error(`${q}: HTTP found ${body.meta?.total} threads, SQL ${direct.meta.total}`);
+      }
+      if (round >= 0) {
+        record(cls, "http", http);
+        record(cls, "sql", sqlMs);
+        record("all", "http", http);
+        record("all", "sql", sqlMs);
+        totalHits += direct.meta.total;
+      }
+    }
+  }
+
+  console.log(`\nclass     n     HTTP p50    HTTP p95     SQL p50     SQL p95   p95 ratio`);
+  let verdict = "";
+  for (const [cls, t] of timings) {
+    const h = [...t.http].sort((a, b) => a - b);
+    const s = [...t.sql].sort((a, b) => a - b);
+    const ratio = percentile(h, 95) / percentile(s, 95);
+    console.log(
+      `${cls.padEnd(7)} ${String(h.length).padStart(3)}  ${fmt(percentile(h, 50))}  ${fmt(percentile(h, 95))}  ` +
+        `${fmt(percentile(s, 50))}  ${fmt(percentile(s, 95))}   ${ratio.toFixed(2)}×`,
+    );
+    if (cls === "all") {
+      const p95 = percentile(h, 95);
+      verdict =
+        `goal: HTTP p95 ≤ 1.5× SQL p95 — ${ratio <= 1.5 ? "met" : "NOT met"} (${ratio.toFixed(2)}×); ` +
+        `HTTP p95 ≤ 50 ms — ${p95 <= 50 ? "met" : "NOT met"} (${p95.toFixed(1)} ms)`;
+    }
+  }
+  console.log(`\n${verdict}`);
+  console.log(`(threads found per round: ${totalHits / ROUNDS})`);
+} finally {
+  await stopAll();
+}
