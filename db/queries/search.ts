@@ -105,16 +105,28 @@ export async function fuzzyCandidates(
   filters: SearchFilters,
   limit: number,
 ): Promise<FuzzyHit[]> {
-  const result = await db.execute<{ email_id: string; thread_id: string; similarity: number }>(sql`
-    SELECT emails.id AS email_id, tm.thread_id,
-      greatest(word_similarity(${text}, emails.subject), word_similarity(${text}, coalesce(a.canonical_name, '')),
-        word_similarity(${text}, a.email))::float8 AS similarity
-    FROM emails JOIN thread_memberships tm ON tm.email_id = emails.id JOIN authors a ON a.id = emails.author_id
-    WHERE (${text} <% emails.subject OR emails.author_id IN (
-        SELECT id FROM authors WHERE ${text} <% canonical_name OR ${text} <% email))
-      AND ${whereAll([extra, ...filterSql(filters)])}
-    ORDER BY similarity DESC, emails.date DESC, emails.id DESC
-    LIMIT ${limit}`);
+  // Two indexable halves (subject trigrams; the author's trigrams → emails by author) united, then scored.
+  // SET LOCAL enable_seqscan: the planner's costs assume native speed and pick a sequential word_similarity
+  // scan for tables of this size; on the embedded PGlite that is 3–5× slower than the trigram index
+  // (measured on the kgdb corpus). LOCAL ends with the transaction, so a pooled connection keeps no trace.
+  const result = await db.transaction(async (tx) => {
+    await tx.execute(sql`SET LOCAL enable_seqscan = off`);
+    return tx.execute<{ email_id: string; thread_id: string; similarity: number }>(sql`
+      WITH m AS (
+        SELECT id FROM emails WHERE ${text} <% subject
+        UNION
+        SELECT id FROM emails WHERE author_id IN (
+          SELECT id FROM authors WHERE ${text} <% canonical_name OR ${text} <% email)
+      )
+      SELECT emails.id AS email_id, tm.thread_id,
+        greatest(word_similarity(${text}, emails.subject), word_similarity(${text}, coalesce(a.canonical_name, '')),
+          word_similarity(${text}, a.email))::float8 AS similarity
+      FROM m JOIN emails ON emails.id = m.id JOIN thread_memberships tm ON tm.email_id = emails.id
+        JOIN authors a ON a.id = emails.author_id
+      WHERE ${whereAll([extra, ...filterSql(filters)])}
+      ORDER BY similarity DESC, emails.date DESC, emails.id DESC
+      LIMIT ${limit}`);
+  });
   return result.rows.map((r) => ({
     emailId: Number(r.email_id),
     threadId: Number(r.thread_id),
