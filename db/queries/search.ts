@@ -203,11 +203,12 @@ export interface HitDetail {
   inSubject: boolean;
   inAuthor: boolean;
   inBody: boolean;
+  thread: ThreadHead;
 }
 
 /**
- * Display fields, a ts_headline snippet of the indexed body text and which parts matched, for the hits
- * shown on the page only (ts_headline re-parses the text: never run it over every candidate).
+ * Display fields (with the hit's thread), a ts_headline snippet of the indexed body text and which parts
+ * matched, for the hits shown on the page only (ts_headline re-parses the text: never run it over every candidate).
  */
 export async function hitDetails(
   db: Db,
@@ -237,14 +238,25 @@ export async function hitDetails(
     in_subject: boolean;
     in_author: boolean;
     in_body: boolean;
+    thread_id: string;
+    list: string;
+    thread_subject: string;
+    start_date: string;
+    last_date: string;
+    message_count: number;
+    has_patches: boolean;
   }>(sql`
     WITH ${rankQueries(q)}
     SELECT emails.id AS email_id, emails.message_id, emails.subject, emails.date, a.id AS author_id, a.email AS author_email,
       a.canonical_name AS author_name, emails.patch_type, emails.series_id, ${snippet} AS snippet,
       coalesce(ts_filter(emails.lex_ts, '{a}') @@ q.lq, false) AS in_subject,
       coalesce(ts_filter(emails.lex_ts, '{b}') @@ q.lq, false) AS in_author,
-      coalesce(emails.body_ts @@ q.bq, false) AS in_body
+      coalesce(emails.body_ts @@ q.bq, false) AS in_body,
+      t.id AS thread_id, l.slug AS list, t.subject AS thread_subject, t.start_date, t.last_date,
+      t.message_count, t.has_patches
     FROM q, emails JOIN authors a ON a.id = emails.author_id
+      JOIN thread_memberships tm ON tm.email_id = emails.id JOIN threads t ON t.id = tm.thread_id
+      JOIN mailing_lists l ON l.id = t.mailing_list_id
       CROSS JOIN LATERAL (SELECT left(emails.body, 8000) AS body) AS x
     WHERE emails.id = ANY(${sql.param(emailIds)}::bigint[])`);
   const out = new Map<number, HitDetail>();
@@ -263,40 +275,18 @@ export async function hitDetails(
       inSubject: r.in_subject,
       inAuthor: r.in_author,
       inBody: r.in_body,
-    });
-  }
-  return out;
-}
-
-/** Display fields of the threads on the page. */
-export async function threadHeads(db: Db, threadIds: number[]) {
-  if (threadIds.length === 0) return new Map<number, ThreadHead>();
-  const result = await db.execute<{
-    id: string;
-    slug: string;
-    subject: string;
-    start_date: string;
-    last_date: string;
-    message_count: number;
-    has_patches: boolean;
-  }>(sql`
-    SELECT t.id, l.slug, t.subject, t.start_date, t.last_date, t.message_count, t.has_patches
-    FROM threads t JOIN mailing_lists l ON l.id = t.mailing_list_id
-    WHERE t.id = ANY(${sql.param(threadIds)}::bigint[])`);
-  return new Map<number, ThreadHead>(
-    result.rows.map((r) => [
-      Number(r.id),
-      {
-        id: Number(r.id),
-        list: r.slug,
-        subject: r.subject,
+      thread: {
+        id: Number(r.thread_id),
+        list: r.list,
+        subject: r.thread_subject,
         startDate: new Date(r.start_date).toISOString(),
         lastDate: new Date(r.last_date).toISOString(),
         messageCount: r.message_count,
         hasPatches: r.has_patches,
       },
-    ]),
-  );
+    });
+  }
+  return out;
 }
 
 export interface ThreadHead {

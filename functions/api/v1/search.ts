@@ -10,7 +10,6 @@ import {
   lexicalCandidates,
   type SearchFilters,
   semanticCandidates,
-  threadHeads,
   vectorLiteral,
 } from "../../../db/queries/search";
 import { EMBEDDING_DIMENSIONS } from "../../../db/schema/emails";
@@ -354,13 +353,9 @@ export async function search(
       headlineOptions: HEADLINE_OPTIONS,
     },
   );
-  const heads = await threadHeads(
-    db,
-    pageGroups.map((g) => g.threadId),
-  );
 
   const data = pageGroups.map((g) => ({
-    thread: heads.get(g.threadId)!,
+    thread: details.get(g.hits[0]!.emailId)!.thread,
     score: g.hits[0]!.score,
     hitCount: g.hitCount,
     hits: g.hits.map((h) => {
