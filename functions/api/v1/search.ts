@@ -346,7 +346,10 @@ export async function search(
   const details = await hitDetails(
     db,
     emailIds,
-    { lexQuery: query?.lexQuery ?? null, bodyQuery: query?.bodyQuery ?? null },
+    // Fuzzy hits do not contain the words as typed: highlighting would parse every body for nothing.
+    modeUsed === "fuzzy"
+      ? { lexQuery: null, bodyQuery: null }
+      : { lexQuery: query?.lexQuery ?? null, bodyQuery: query?.bodyQuery ?? null },
     {
       config: SEARCH_CONFIG,
       preparedBodySql,
