@@ -18,6 +18,9 @@ export const searchRefreshJob: JobKind = {
     if (report.error && report.rows === 0) throw new Error(report.error);
     const rows = Number(progress.rows ?? 0) + report.rows;
     if (report.done) return { status: "done", result: { rows } };
-    return { status: "paused", progress: { cursor: source.cursor(), rows } };
+    return {
+      status: "paused",
+      progress: { cursor: source.cursor(), rows, ...(report.error ? { lastError: report.error } : {}) },
+    };
   },
 };

@@ -2,9 +2,10 @@ import { splitMbox } from "../../functions/mail/mbox";
 import { parseMessage } from "../../functions/mail/parse";
 
 /**
- * Seeds `count` emails with NULL search fields from a real mbox (the corpus), for backfill tests: a list,
- * its authors, and the messages in order, repeated under new Message-IDs when `count` exceeds the mbox.
- * Only the columns the search recipe reads are filled (subject, body, author); written in multi-row INSERTs.
+ * Seeds `count` emails with NULL search fields from a real mbox (the corpus), for the backfill tests and
+ * benchmark: a list, its authors, and the messages in order, repeated under new Message-IDs when `count`
+ * exceeds the mbox. Only the columns the search recipe reads are filled (subject, body, author); written in
+ * multi-row INSERTs. Pure (no Node APIs): Worker tests use it too.
  */
 export interface SeededEmails {
   listId: number;

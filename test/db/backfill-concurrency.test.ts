@@ -9,7 +9,7 @@ import {
   staleRows,
 } from "../../functions/search-index/backfill";
 import { recordBackfillRun, SEARCH_BACKFILL, searchIndexStatus } from "../../functions/search-index/status";
-import { corpusMessages, MISMATCHED_ROWS_SQL, seedEmails } from "../helpers/corpus-emails";
+import { corpusMessages, MISMATCHED_ROWS_SQL, seedEmails } from "../../scripts/lib/seed-emails";
 import { openPg15Database } from "../helpers/db";
 import { connectPg15, createSchemaSlice } from "./pg15-schema";
 

@@ -4,7 +4,7 @@ import type { Database } from "../../db/client";
 import { bodyTsSql, lexTsSql, RECIPE_VERSION } from "../../functions/mail/search-text";
 import { backfillSearchVectors, rowsOfScope, runBatches } from "../../functions/search-index/backfill";
 import { recordBackfillRun, SEARCH_BACKFILL, searchIndexStatus } from "../../functions/search-index/status";
-import { corpusMessages, MISMATCHED_ROWS_SQL, seedEmails } from "../helpers/corpus-emails";
+import { corpusMessages, MISMATCHED_ROWS_SQL, seedEmails } from "../../scripts/lib/seed-emails";
 import { openTestDatabase } from "../helpers/db";
 
 // Real mail: fedora-devel 2010-January (292 messages with quotes, signatures and patches), repeated to 3,000.

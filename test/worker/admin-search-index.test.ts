@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fedoraMbox from "../../../shared/corpus/jwz-fedora/2010-January.txt?raw";
 import { runScheduled } from "../../functions/cron";
-import { corpusMessages, seedEmails } from "../helpers/corpus-emails";
+import { corpusMessages, seedEmails } from "../../scripts/lib/seed-emails";
 import { callApp, envWith, workerDatabase } from "../helpers/worker";
 
 // Search index status and refresh, and the database status, through the real app in the Workers runtime.

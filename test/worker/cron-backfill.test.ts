@@ -5,7 +5,7 @@ import { runScheduled } from "../../functions/cron";
 import worker from "../../functions/index";
 import { bodyTsSql, lexTsSql } from "../../functions/mail/search-text";
 import { rebuildBatch, staleRows } from "../../functions/search-index/backfill";
-import { corpusMessages, MISMATCHED_ROWS_SQL, seedEmails } from "../helpers/corpus-emails";
+import { corpusMessages, MISMATCHED_ROWS_SQL, seedEmails } from "../../scripts/lib/seed-emails";
 import { envWith, workerDatabase } from "../helpers/worker";
 
 // The scheduled handler in the Workers runtime, on real mail (fedora-devel 2010-January, repeated to 5,000).

@@ -6,7 +6,7 @@ import type { Env } from "../../functions/env";
 import { enqueueJob, getJob } from "../../functions/jobs/queue";
 import type { JobsRunReport } from "../../functions/jobs/runner";
 import { lexTsSql } from "../../functions/mail/search-text";
-import { corpusMessages, seedEmails } from "../helpers/corpus-emails";
+import { corpusMessages, seedEmails } from "../../scripts/lib/seed-emails";
 import { envWith, workerDatabase } from "../helpers/worker";
 
 // Queued jobs run by the scheduled handler in the Workers runtime.
