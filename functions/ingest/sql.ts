@@ -24,15 +24,31 @@ export async function rows<T>(client: Client, text: string, params: unknown[] = 
   return r.rows as T[];
 }
 
+/** Per-statement timings (count, milliseconds) by the statement's first words, while profiling is on. */
+export const statementProfile = { enabled: false, times: new Map<string, { count: number; ms: number }>() };
+
+function label(text: string): string {
+  return text.replace(/\s+/g, " ").trim().slice(0, 60);
+}
+
 /** Errors name the statement that failed (its first words), so a report says where. */
 function annotated(client: PoolClient): Client["query"] {
   return (async (text: string, params?: unknown[]) => {
+    const t0 = statementProfile.enabled ? performance.now() : 0;
     try {
       return await client.query(text, params);
     } catch (error) {
       const e = error as Error;
-      e.message = `${e.message} (in: ${text.replace(/\s+/g, " ").slice(0, 60)}…)`;
+      e.message = `${e.message} (in: ${label(text)}…)`;
       throw e;
+    } finally {
+      if (statementProfile.enabled) {
+        const key = label(text);
+        const t = statementProfile.times.get(key) ?? { count: 0, ms: 0 };
+        t.count++;
+        t.ms += performance.now() - t0;
+        statementProfile.times.set(key, t);
+      }
     }
   }) as unknown as Client["query"];
 }

@@ -19,6 +19,8 @@ if (clone.status !== 0) process.exit(1);
 const { openScriptDatabase } = await import("../lib/database");
 const { applyMigrations } = await import("../lib/migrations");
 const { importSource } = await import("../lib/import-source");
+const { statementProfile } = await import("../../functions/ingest/sql");
+statementProfile.enabled = process.env.PROFILE === "1";
 
 const database = await openScriptDatabase({ poolMax: 2 });
 try {
@@ -38,6 +40,11 @@ try {
     console.log(
       `  ${phase.padEnd(6)} ${(ms / 1000).toFixed(2)} s  ${rate(ms)}  (${((ms / s.times.total) * 100).toFixed(0)}% of total)`,
     );
+  }
+  if (statementProfile.enabled) {
+    console.log("statements (PROFILE=1), by total time:");
+    for (const [label, t] of [...statementProfile.times].sort((a, b) => b[1].ms - a[1].ms))
+      console.log(`  ${(t.ms / 1000).toFixed(2).padStart(6)} s ${String(t.count).padStart(5)}x  ${label}`);
   }
   console.log(`goal: >= 500 msgs/s overall — ${s.read / (s.times.total / 1000) >= 500 ? "met" : "NOT met"}`);
 } finally {
