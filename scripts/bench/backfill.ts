@@ -5,6 +5,7 @@
 // ratio and the batch durations. Goal: ratio >= 0.8 with every batch <= 500 ms.
 // Default target: a fresh embedded database (PGlite) in a temporary folder. --server: a fresh database
 // `nexus_bench_backfill` on that Postgres (all migrations when it has pgvector, else the schema slice).
+// BENCH_VERBOSE=1 prints every batch (rows, ms).
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
