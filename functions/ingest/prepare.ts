@@ -61,15 +61,6 @@ export interface SourceCodec {
 
 export const webCodec: SourceCodec = { gzip: (b) => gzip(b), sha256Hex: (b) => sha256Hex(b) };
 
-/** Base64 of bytes (the raw sources travel to SQL as base64 text: a third smaller than hex). */
-export function toBase64(bytes: Uint8Array): string {
-  let bin = "";
-  for (let i = 0; i < bytes.length; i += 8192) {
-    bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
-  }
-  return btoa(bin);
-}
-
 /** gzip with the web CompressionStream (Node 18+ and Workers). */
 export async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
   const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));

@@ -1,12 +1,12 @@
 import type { Pool } from "@neondatabase/serverless";
 import { bodyTsSql, lexTsSql, RECIPE_VERSION } from "../mail/search-text";
+import { binaryByteaArray, binaryTextArray } from "./binary-array";
 import {
   type IngestItem,
   type PreparedMessage,
   pgText,
   prepareMessage,
   type SourceCodec,
-  toBase64,
   UNKNOWN_AUTHOR,
   webCodec,
 } from "./prepare";
@@ -47,7 +47,7 @@ export interface BatchOptions {
 
 interface Prepared extends PreparedMessage {
   index: number;
-  gz: string;
+  gz: Uint8Array;
   sha: string;
 }
 
@@ -86,14 +86,14 @@ export async function ingestBatch(
       continue;
     }
     seen.add(id);
-    prepared.push({ ...r.message, index, gz: "", sha: "" });
+    prepared.push({ ...r.message, index, gz: new Uint8Array(), sha: "" });
   }
   const codec = options.codec ?? webCodec;
   await Promise.all(
     prepared.map(async (p) => {
       const bytes = p.item.bytes;
       const [gz, sha] = await Promise.all([codec.gzip(bytes), codec.sha256Hex(bytes)]);
-      p.gz = toBase64(gz);
+      p.gz = gz;
       p.sha = sha;
     }),
   );
@@ -285,7 +285,7 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
       fresh.map((p) => p.parsed.date.date.toISOString()),
       fresh.map((p) => p.parsed.date.source === "fallback"),
       fresh.map((p) => p.parsed.inReplyTo),
-      fresh.map((p) => pgText(p.parsed.body)),
+      binaryTextArray(fresh.map((p) => pgText(p.parsed.body))),
       fresh.map((p) => p.patch.patchType),
       fresh.map((p) => p.patch.isPatchOnly),
       fresh.map((p) => (p.patch.metadata ? jsonForPg(p.patch.metadata) : null)),
@@ -300,8 +300,13 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
 
   await client.query(
     `INSERT INTO email_sources (email_id, raw, raw_size, raw_sha256)
-     SELECT e, decode(h, 'base64'), s, sha FROM unnest($1::bigint[], $2::text[], $3::int[], $4::text[]) AS t(e, h, s, sha)`,
-    [emailIds, fresh.map((p) => p.gz), fresh.map((p) => p.item.bytes.length), fresh.map((p) => p.sha)],
+     SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::int[], $4::text[])`,
+    [
+      emailIds,
+      binaryByteaArray(fresh.map((p) => p.gz)),
+      fresh.map((p) => p.item.bytes.length),
+      fresh.map((p) => p.sha),
+    ],
   );
 
   const rec = { email: [] as string[], author: [] as string[], kind: [] as string[], pos: [] as number[] };

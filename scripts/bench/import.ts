@@ -25,6 +25,7 @@ statementProfile.enabled = process.env.PROFILE === "1";
 const database = await openScriptDatabase({ poolMax: 2 });
 try {
   await applyMigrations(database.pool);
+  const cpu0 = process.cpuUsage();
   const s = await importSource(database.pool, {
     source: inbox,
     slug: "kgdb-bugreport",
@@ -34,7 +35,10 @@ try {
   console.log(
     `kgdb-bugreport epoch 0: ${s.read} commits, ${s.imported} imported, ${s.duplicates} duplicates, ${s.rejected} rejected`,
   );
+  const cpu = process.cpuUsage(cpu0);
   console.log(`overall  ${(s.times.total / 1000).toFixed(2)} s  ${rate(s.times.total)}`);
+  // wall time depends on what else runs on the machine; this process's CPU time much less so
+  console.log(`  cpu    ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (this process, all threads)`);
   for (const phase of ["read", "parse", "write", "thread"] as const) {
     const ms = s.times[phase];
     console.log(
