@@ -35,20 +35,38 @@ export interface BatchResult {
   times: PhaseTimes;
 }
 
-export interface BatchOptions {
+export interface PrepareOptions {
   /** messages (original bytes) whose deletion the source records (public-inbox `d` blobs) */
   deletions?: Uint8Array[];
-  /** runs inside the batch's transaction after the writes (e.g. to record the last indexed commit) */
-  inTransaction?: (client: Client) => Promise<void>;
   now?: Date;
   /** compression and hashing of the originals (default: web APIs) */
   codec?: SourceCodec;
 }
 
-interface Prepared extends PreparedMessage {
+export interface WriteOptions {
+  /** runs inside the batch's transaction after the writes (e.g. to record the last indexed commit) */
+  inTransaction?: (client: Client) => Promise<void>;
+}
+
+export type BatchOptions = PrepareOptions & WriteOptions;
+
+export interface Prepared extends PreparedMessage {
   index: number;
+  /** the original bytes, gzipped, their length and SHA-256 */
   gz: Uint8Array;
+  rawSize: number;
   sha: string;
+}
+
+/** A batch parsed and compressed, ready to write: plain data, so it can cross to another thread. */
+export interface PreparedBatch {
+  /** messages to store, distinct Message-IDs, in batch order */
+  messages: Prepared[];
+  /** outcomes known without the database: rejected, repeated within the batch */
+  outcomes: IngestOutcome[];
+  /** Message-IDs of the deleted messages */
+  deletionIds: string[];
+  parseMs: number;
 }
 
 /**
@@ -63,11 +81,18 @@ export async function ingestBatch(
   items: IngestItem[],
   options: BatchOptions = {},
 ): Promise<BatchResult> {
+  return writeBatch(pool, listId, await prepareBatch(items, options), options);
+}
+
+/** The part of a batch that needs no database: parse, drop repeats, compress and hash the originals. */
+export async function prepareBatch(
+  items: IngestItem[],
+  options: PrepareOptions = {},
+): Promise<PreparedBatch> {
   const now = options.now ?? new Date();
-  const times: PhaseTimes = { parse: 0, write: 0, thread: 0 };
+  const t0 = performance.now();
   const outcomes: IngestOutcome[] = [];
-  let t0 = performance.now();
-  const prepared: Prepared[] = [];
+  const messages: Prepared[] = [];
   const seen = new Set<string>();
   for (let index = 0; index < items.length; index++) {
     let r: ReturnType<typeof prepareMessage>;
@@ -86,11 +111,17 @@ export async function ingestBatch(
       continue;
     }
     seen.add(id);
-    prepared.push({ ...r.message, index, gz: new Uint8Array(), sha: "" });
+    messages.push({
+      ...r.message,
+      index,
+      gz: new Uint8Array(),
+      rawSize: items[index]!.bytes.length,
+      sha: "",
+    });
   }
   const codec = options.codec ?? webCodec;
   await Promise.all(
-    prepared.map(async (p) => {
+    messages.map(async (p) => {
       const bytes = p.item.bytes;
       const [gz, sha] = await Promise.all([codec.gzip(bytes), codec.sha256Hex(bytes)]);
       p.gz = gz;
@@ -102,8 +133,21 @@ export async function ingestBatch(
     const r = prepareMessage({ bytes: d }, now);
     if (r.ok) deletionIds.push(r.message.parsed.messageId);
   }
-  times.parse = performance.now() - t0;
+  return { messages, outcomes, deletionIds, parseMs: performance.now() - t0 };
+}
 
+/** The database part of a batch: one transaction. */
+export async function writeBatch(
+  pool: Pool,
+  listId: number,
+  batch: PreparedBatch,
+  options: WriteOptions = {},
+): Promise<BatchResult> {
+  const times: PhaseTimes = { parse: batch.parseMs, write: 0, thread: 0 };
+  const outcomes = [...batch.outcomes];
+  const prepared = batch.messages;
+  const deletionIds = batch.deletionIds;
+  let t0 = 0;
   await inTransaction(pool, async (client) => {
     t0 = performance.now();
     const existing = new Set(
@@ -304,7 +348,7 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
     [
       emailIds,
       binaryByteaArray(fresh.map((p) => p.gz)),
-      fresh.map((p) => p.item.bytes.length),
+      fresh.map((p) => p.rawSize),
       fresh.map((p) => p.sha),
     ],
   );

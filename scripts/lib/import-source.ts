@@ -1,9 +1,7 @@
-import { createHash } from "node:crypto";
-import { gzipSync } from "node:zlib";
 import type { Pool } from "@neondatabase/serverless";
 import { ensureList, ensureRepository, markSynced } from "../../functions/ingest/lists";
-import type { IngestItem, SourceCodec } from "../../functions/ingest/prepare";
-import { type BatchResult, ingestBatch } from "../../functions/ingest/store";
+import type { IngestItem } from "../../functions/ingest/prepare";
+import { type BatchResult, type WriteOptions, writeBatch } from "../../functions/ingest/store";
 import {
   BlobReader,
   detectSource,
@@ -13,6 +11,7 @@ import {
   maildirItem,
   mboxItems,
 } from "./mail-sources";
+import { PrepareThread } from "./prepare-thread";
 
 export interface ImportSummary {
   read: number;
@@ -21,7 +20,7 @@ export interface ImportSummary {
   rejected: number;
   deleted: number;
   rejectedReasons: Record<string, number>;
-  /** milliseconds per phase */
+  /** milliseconds per phase (parse runs on its own thread, beside write and thread: phases overlap) */
   times: { read: number; parse: number; write: number; thread: number; total: number };
 }
 
@@ -34,12 +33,6 @@ export interface ImportOptions {
   limit?: number;
   onProgress?: (done: number, total: number, summary: ImportSummary) => void;
 }
-
-/** Node's zlib and crypto: several times faster here than web streams for many small messages. */
-export const nodeCodec: SourceCodec = {
-  gzip: (bytes) => gzipSync(bytes),
-  sha256Hex: (bytes) => createHash("sha256").update(bytes).digest("hex"),
-};
 
 /** Import a public-inbox v2 inbox, one epoch, an mbox or a maildir into a list (created when missing). */
 export async function importSource(pool: Pool, options: ImportOptions): Promise<ImportSummary> {
@@ -73,82 +66,110 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
   };
   let limit = options.limit ?? Number.POSITIVE_INFINITY;
 
-  if (kind === "inbox" || kind === "epoch") {
-    for (const epoch of epochs) {
-      const repo = await ensureRepository(pool, list.id, epoch.order, epoch.gitDir);
-      const { range, count } = epochRange(epoch.gitDir, repo.lastIndexedCommit);
-      if (count === 0) continue;
-      const total = Math.min(count, limit);
-      const blobs = new BlobReader(epoch.gitDir);
-      try {
-        let batch: { sha: string; time: Date; message?: string; deletion?: string }[] = [];
-        let done = 0;
-        const flush = async () => {
-          if (batch.length === 0) return;
-          const t0 = performance.now();
-          const messageBlobs = await blobs.read(batch.filter((c) => c.message).map((c) => c.message!));
-          const deletionBlobs = await blobs.read(batch.filter((c) => c.deletion).map((c) => c.deletion!));
-          summary.times.read += performance.now() - t0;
-          let i = 0;
-          const items: IngestItem[] = [];
-          for (const c of batch) {
-            if (c.message)
-              items.push({
-                bytes: messageBlobs[i++]!,
-                sourceDate: c.time,
-                commit: c.sha,
-                epoch: epoch.order,
-              });
-          }
-          const last = batch[batch.length - 1]!.sha;
-          summary.read += batch.length;
-          account(
-            await ingestBatch(pool, list.id, items, {
-              codec: nodeCodec,
-              deletions: deletionBlobs,
-              inTransaction: async (client) => {
-                await client.query(
-                  "UPDATE mailing_list_repositories SET last_indexed_commit = $1 WHERE id = $2",
-                  [last, repo.id],
-                );
+  // Pipeline: batch N+1 is read and parsed while batch N is written; writes stay in order, one at a time.
+  const preparer = new PrepareThread();
+  let writing: Promise<void> = Promise.resolve();
+  const submit = async (
+    items: IngestItem[],
+    deletions: Uint8Array[],
+    write: WriteOptions,
+    after?: () => void,
+  ) => {
+    const prepared = preparer.prepare(items, deletions);
+    prepared.catch(() => {}); // handled by the write chain below
+    await writing;
+    writing = prepared.then(async (batch) => {
+      account(await writeBatch(pool, list.id, batch, write));
+      after?.();
+    });
+    writing.catch(() => {}); // awaited by the next submit or at the end
+  };
+
+  try {
+    if (kind === "inbox" || kind === "epoch") {
+      for (const epoch of epochs) {
+        const repo = await ensureRepository(pool, list.id, epoch.order, epoch.gitDir);
+        const { range, count } = epochRange(epoch.gitDir, repo.lastIndexedCommit);
+        if (count === 0) continue;
+        const total = Math.min(count, limit);
+        const blobs = new BlobReader(epoch.gitDir);
+        try {
+          let batch: { sha: string; time: Date; message?: string; deletion?: string }[] = [];
+          let done = 0;
+          const flush = async () => {
+            if (batch.length === 0) return;
+            const t0 = performance.now();
+            const messageBlobs = await blobs.read(batch.filter((c) => c.message).map((c) => c.message!));
+            const deletionBlobs = await blobs.read(batch.filter((c) => c.deletion).map((c) => c.deletion!));
+            summary.times.read += performance.now() - t0;
+            let i = 0;
+            const items: IngestItem[] = [];
+            for (const c of batch) {
+              if (c.message)
+                items.push({
+                  bytes: messageBlobs[i++]!,
+                  sourceDate: c.time,
+                  commit: c.sha,
+                  epoch: epoch.order,
+                });
+            }
+            const last = batch[batch.length - 1]!.sha;
+            summary.read += batch.length;
+            const batchLength = batch.length;
+            batch = [];
+            await submit(
+              items,
+              deletionBlobs,
+              {
+                inTransaction: async (client) => {
+                  await client.query(
+                    "UPDATE mailing_list_repositories SET last_indexed_commit = $1 WHERE id = $2",
+                    [last, repo.id],
+                  );
+                },
               },
-            }),
-          );
-          done += batch.length;
-          batch = [];
-          options.onProgress?.(done, total, summary);
-        };
-        // read time = waiting for git log (here) + git cat-file (in flush)
-        let waitStart = performance.now();
-        for await (const c of epochCommits(epoch.gitDir, range)) {
-          summary.times.read += performance.now() - waitStart;
-          if (limit <= 0) break;
-          limit--;
-          batch.push(c);
-          if (batch.length >= batchSize) await flush();
-          waitStart = performance.now();
+              () => {
+                done += batchLength;
+                options.onProgress?.(done, total, summary);
+              },
+            );
+          };
+          // read time = waiting for git log (here) + git cat-file (in flush)
+          let waitStart = performance.now();
+          for await (const c of epochCommits(epoch.gitDir, range)) {
+            summary.times.read += performance.now() - waitStart;
+            if (limit <= 0) break;
+            limit--;
+            batch.push(c);
+            if (batch.length >= batchSize) await flush();
+            waitStart = performance.now();
+          }
+          await flush();
+          await writing;
+        } finally {
+          blobs.close();
         }
-        await flush();
-      } finally {
-        blobs.close();
       }
+    } else {
+      const t0 = performance.now();
+      const files = kind === "maildir" ? maildirFiles(options.source) : null;
+      const mbox = kind === "mbox" ? mboxItems(options.source) : null;
+      summary.times.read += performance.now() - t0;
+      const total = Math.min(files ? files.length : mbox!.length, limit);
+      for (let start = 0; start < total; start += batchSize) {
+        const t1 = performance.now();
+        const items = files
+          ? files.slice(start, Math.min(total, start + batchSize)).map(maildirItem)
+          : mbox!.slice(start, Math.min(total, start + batchSize));
+        summary.times.read += performance.now() - t1;
+        summary.read += items.length;
+        const done = Math.min(total, start + batchSize);
+        await submit(items, [], {}, () => options.onProgress?.(done, total, summary));
+      }
+      await writing;
     }
-  } else {
-    const t0 = performance.now();
-    const files = kind === "maildir" ? maildirFiles(options.source) : null;
-    const mbox = kind === "mbox" ? mboxItems(options.source) : null;
-    summary.times.read += performance.now() - t0;
-    const total = Math.min(files ? files.length : mbox!.length, limit);
-    for (let start = 0; start < total; start += batchSize) {
-      const t1 = performance.now();
-      const items = files
-        ? files.slice(start, Math.min(total, start + batchSize)).map(maildirItem)
-        : mbox!.slice(start, Math.min(total, start + batchSize));
-      summary.times.read += performance.now() - t1;
-      summary.read += items.length;
-      account(await ingestBatch(pool, list.id, items, { codec: nodeCodec }));
-      options.onProgress?.(Math.min(total, start + batchSize), total, summary);
-    }
+  } finally {
+    await preparer.close();
   }
   await markSynced(pool, list.id);
   summary.times.total = performance.now() - started;
