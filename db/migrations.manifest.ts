@@ -25,5 +25,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1795486385803,
     "hash": "1cdf99c9cf031507cde65c11402f8689b2e7ab28b1e0b84b7b1e21e1f62e1a58",
     "hasDown": true
+  },
+  {
+    "tag": "0004_subject_index",
+    "when": 1795490255541,
+    "hash": "09a29f4d159844d68dcfab8cb8f5671298abb1fd37321e93e31045267c65c684",
+    "hasDown": true
   }
 ];

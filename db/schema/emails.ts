@@ -105,6 +105,8 @@ export const emails = pgTable(
     index("emails_list_date_idx").on(t.mailingListId, t.date.desc().nullsFirst()),
     index("emails_author_idx").on(t.authorId),
     index("emails_list_in_reply_to_idx").on(t.mailingListId, t.inReplyTo),
+    // threading's subject rule looks up same-subject neighbours (functions/ingest/threads.ts)
+    index("emails_list_normalized_subject_idx").on(t.mailingListId, t.normalizedSubject),
     index("emails_series_idx").on(t.seriesId),
     index("emails_unthreaded_idx").on(t.mailingListId, t.id).where(sql`${t.threadedAt} IS NULL`),
     // The backfill takes stale rows from the front of this index: NULL first, then each older recipe version.

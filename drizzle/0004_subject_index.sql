@@ -1,0 +1,1 @@
+CREATE INDEX "emails_list_normalized_subject_idx" ON "emails" USING btree ("mailing_list_id","normalized_subject");
