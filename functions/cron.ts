@@ -28,7 +28,7 @@ export const DEFAULT_CRON_BUDGET_MS = 20_000;
 
 export async function runScheduled(
   controller: Pick<ScheduledController, "cron">,
-  env: Env & { CRON_BUDGET_MS?: string },
+  env: Env,
 ): Promise<ScheduledReport> {
   const budget = Number(env.CRON_BUDGET_MS) > 0 ? Number(env.CRON_BUDGET_MS) : DEFAULT_CRON_BUDGET_MS;
   const deadline = Date.now() + budget;
@@ -42,7 +42,13 @@ export async function runScheduled(
     }
     for (const [name, task] of Object.entries(scheduledTasks)) {
       if (Date.now() >= deadline) break;
-      report.tasks[name] = await task({ db: database, env, deadline });
+      // One task's failure is reported and logged; the tasks after it still run.
+      try {
+        report.tasks[name] = await task({ db: database, env, deadline });
+      } catch (error) {
+        console.error(`scheduled task ${name} failed`, error);
+        report.tasks[name] = { error: error instanceof Error ? error.message : String(error) };
+      }
     }
     return report;
   } finally {

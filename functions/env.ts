@@ -12,6 +12,8 @@ export interface Env {
   DB_POOL_MAX?: string;
   /** Bearer token for /admin/v1 until accounts exist (secret). */
   ADMIN_TOKEN?: string;
+  /** Time budget (ms) of one scheduled run; default 20000. */
+  CRON_BUDGET_MS?: string;
   /** How long (ms) an isolate trusts its last readiness check; default 10000 when ready, 1000 when not. */
   READINESS_TTL_MS?: string;
   /** Workers AI (`[ai] binding = "AI"`): the embedding provider. Without it embedding jobs are skipped. */
