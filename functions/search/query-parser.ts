@@ -7,7 +7,8 @@ import { DateSyntaxError, parseDateRange } from "./query-dates";
  *   phrases            "serial console"
  *   prefix wildcard    kgdbo*                   a word starting with kgdbo
  *   operators          AND, OR, NOT (upper case), -word, (grouping)
- *   field prefixes     s: subject, f: from (name or address), b: body,
+ *   field prefixes     s: subject, f: from (name or address), b: body, t: To, c: Cc,
+ *                      a: any of From/To/Cc, m: Message-ID,
  *                      d: date range (d:20240101..20240630, d:2024-01-01.., d:..2.weeks.ago),
  *                      dfn: file name touched by a patch (dfn:kgdboc.c, dfn:drivers/tty/serial)
  *                      s:(a OR b) applies the field to every word of the group.
@@ -16,7 +17,7 @@ import { DateSyntaxError, parseDateRange } from "./query-dates";
  * are ordinary words. Bad syntax throws QuerySyntaxError with a 0-based character position.
  */
 
-export type TextField = "any" | "subject" | "from" | "body";
+export type TextField = "any" | "subject" | "from" | "body" | "to" | "cc" | "address" | "messageId";
 
 export type QueryNode =
   | { kind: "text"; field: TextField; value: string; phrase: boolean; prefix: boolean; position: number }
@@ -50,18 +51,18 @@ const FIELD_PREFIXES: Record<string, TextField | "date" | "file"> = {
   s: "subject",
   f: "from",
   b: "body",
+  t: "to",
+  c: "cc",
+  a: "address",
+  m: "messageId",
   d: "date",
   dfn: "file",
 };
 
 /** lore prefixes we do not serve: refuse them by name rather than silently searching "t:foo" as text. */
 const UNSUPPORTED_PREFIXES = new Set([
-  "a",
-  "t",
-  "c",
   "tc",
   "l",
-  "m",
   "mid",
   "bs",
   "dt",
@@ -79,7 +80,7 @@ const UNSUPPORTED_PREFIXES = new Set([
   "patchid",
 ]);
 
-const SUPPORTED_LIST = "s: f: b: d: dfn:";
+const SUPPORTED_LIST = "s: f: b: t: c: a: m: d: dfn:";
 
 type Token =
   | { type: "word"; value: string; position: number }
@@ -371,7 +372,16 @@ export function parseQuery(input: string, options: ParseOptions = {}): QueryNode
 export function formatQuery(node: QueryNode): string {
   switch (node.kind) {
     case "text": {
-      const prefix = { any: "", subject: "s:", from: "f:", body: "b:" }[node.field];
+      const prefix = {
+        any: "",
+        subject: "s:",
+        from: "f:",
+        body: "b:",
+        to: "t:",
+        cc: "c:",
+        address: "a:",
+        messageId: "m:",
+      }[node.field];
       const value = node.phrase ? `"${node.value}"` : node.prefix ? `${node.value}*` : node.value;
       return prefix + value;
     }

@@ -1,9 +1,9 @@
 import { type SQL, sql } from "drizzle-orm";
 import { escapeLike } from "../../db/queries/like";
 import { authorNameAliases, authors } from "../../db/schema/authors";
-import { emails } from "../../db/schema/emails";
+import { emailRecipients, emails } from "../../db/schema/emails";
 import { SEARCH_CONFIG } from "../mail/search-text";
-import type { QueryNode } from "./query-parser";
+import type { QueryNode, TextField } from "./query-parser";
 
 /**
  * Compiles a parsed query into SQL over `emails`. Every value the user typed travels as a bind parameter
@@ -39,22 +39,33 @@ function tsquery(node: TextNode): SQL {
   const config = sql`${SEARCH_CONFIG}::regconfig`;
   if (node.phrase) return sql`phraseto_tsquery(${config}, ${node.value})`;
   if (node.prefix) {
-    // The parser lets only [A-Za-z0-9] before the star, so `value:*` is always valid tsquery syntax.
+    // The parser lets only letters, digits and _ before the star, so `value:*` is always valid tsquery
+    // syntax (at worst an empty query, e.g. `_:*`, which matches nothing and raises nothing).
     // 'simple' does not stem: "breakp*" must stay a prefix of the stored lexeme "breakpoint".
     return sql`to_tsquery('simple', ${`${node.value}:*`})`;
   }
   return sql`plainto_tsquery(${config}, ${node.value})`;
 }
 
-function authorMatches(text: string): SQL {
+/** Ids of the authors whose address, canonical name or any name they used contains the text. */
+function authorsMatching(text: string): SQL {
   const pattern = `%${escapeLike(text.toLowerCase())}%`;
-  return sql`${emails.authorId} IN (
+  return sql`(
     SELECT ${authors.id} FROM ${authors}
     WHERE ${authors.email} LIKE ${pattern} ESCAPE '\\' OR ${authors.canonicalName} ILIKE ${pattern} ESCAPE '\\'
     UNION
     SELECT ${authorNameAliases.authorId} FROM ${authorNameAliases}
     WHERE ${authorNameAliases.name} ILIKE ${pattern} ESCAPE '\\'
   )`;
+}
+
+function recipientMatches(text: string, kinds: ("to" | "cc")[]): SQL {
+  const kindList = sql.join(
+    kinds.map((k) => sql`${k}`),
+    sql`, `,
+  );
+  return sql`EXISTS (SELECT 1 FROM ${emailRecipients} r WHERE r.email_id = ${emails.id}
+    AND r.kind::text IN (${kindList}) AND r.author_id IN ${authorsMatching(text)})`;
 }
 
 /**
@@ -85,7 +96,15 @@ function textPredicate(node: TextNode): SQL {
     case "body":
       return sql`${emails.bodyTs} @@ ${query}`;
     case "from":
-      return authorMatches(node.value);
+      return sql`${emails.authorId} IN ${authorsMatching(node.value)}`;
+    case "to":
+      return recipientMatches(node.value, ["to"]);
+    case "cc":
+      return recipientMatches(node.value, ["cc"]);
+    case "address":
+      return sql`(${emails.authorId} IN ${authorsMatching(node.value)} OR ${recipientMatches(node.value, ["to", "cc"])})`;
+    case "messageId":
+      return sql`${emails.messageId} = ${node.value.replace(/^<|>$/g, "")}`;
   }
 }
 
@@ -133,12 +152,15 @@ function orQueries(terms: TextNode[]): SQL | null {
   return sql`(${sql.join(terms.map(tsquery), sql` || `)})`;
 }
 
+/** Words matched against the text vectors (the other text fields name people or ids). */
+const WORDING: TextField[] = ["any", "subject", "body"];
+
 function isFilter(node: QueryNode): boolean {
   return (
     node.kind === "date" ||
     node.kind === "file" ||
     node.kind === "not" ||
-    (node.kind === "text" && node.field === "from")
+    (node.kind === "text" && !WORDING.includes(node.field))
   );
 }
 
@@ -155,7 +177,7 @@ export function compileQuery(node: QueryNode): CompiledQuery {
       .map((t) => t.value)
       .join(" "),
     semanticText: positive
-      .filter((t) => t.field !== "from")
+      .filter((t) => WORDING.includes(t.field))
       .map((t) => t.value)
       .join(" "),
   };

@@ -17,10 +17,11 @@ export const KGDB_DATABASE = "kgdb_api";
 export const KGDB_SLUG = "kgdb-bugreport";
 const BUNDLE = resolve(import.meta.dirname, "../../../shared/corpus/publicinbox-v2/kgdb-bugreport.0.bundle");
 
-/** The probes: a subject word, a sender address, a file a patch touches, a month. */
+/** The probes: a subject word, a sender address, a recipient address, a file a patch touches, a month. */
 export const PROBES = {
   subjectWord: "kgdboc",
   fromAddress: "dianders@chromium.org",
+  recipient: "daniel.thompson@linaro.org",
   filePath: "kernel/debug/kdb/kdb_main.c",
   month: { from: "2020-05-01T00:00:00Z", to: "2020-06-01T00:00:00Z" },
 } as const;
@@ -34,6 +35,10 @@ export interface KgdbFacts {
   /** Message-IDs (without <>) per probe */
   subjectWord: string[];
   fromAddress: string[];
+  /** messages with PROBES.recipient in To, in Cc, and in any of From/To/Cc */
+  toRecipient: string[];
+  ccRecipient: string[];
+  anyAddress: string[];
   filePath: string[];
   month: string[];
   /** a Message-ID that occurs in the archive, with its raw Subject header */
@@ -86,6 +91,9 @@ function rawFacts(gitDir: string): Omit<KgdbFacts, "database" | "slug" | "import
   const found = {
     subjectWord: new Set<string>(),
     fromAddress: new Set<string>(),
+    toRecipient: new Set<string>(),
+    ccRecipient: new Set<string>(),
+    anyAddress: new Set<string>(),
     filePath: new Set<string>(),
     month: new Set<string>(),
   };
@@ -103,7 +111,13 @@ function rawFacts(gitDir: string): Omit<KgdbFacts, "database" | "slug" | "import
     const subject = h.get("subject") ?? "";
     sample ??= subject.length > 20 && !subject.includes("=?") ? { messageId: id, subject } : undefined;
     if (word.test(subject)) found.subjectWord.add(id);
-    if ((h.get("from") ?? "").toLowerCase().includes(PROBES.fromAddress)) found.fromAddress.add(id);
+    const has = (header: string, address: string) => (h.get(header) ?? "").toLowerCase().includes(address);
+    if (has("from", PROBES.fromAddress)) found.fromAddress.add(id);
+    if (has("to", PROBES.recipient)) found.toRecipient.add(id);
+    if (has("cc", PROBES.recipient)) found.ccRecipient.add(id);
+    if (has("from", PROBES.recipient) || has("to", PROBES.recipient) || has("cc", PROBES.recipient)) {
+      found.anyAddress.add(id);
+    }
     if (diffLine.test(raw)) found.filePath.add(id);
     const date = Date.parse(h.get("date") ?? "");
     if (date >= from && date < to) found.month.add(id);
@@ -112,6 +126,9 @@ function rawFacts(gitDir: string): Omit<KgdbFacts, "database" | "slug" | "import
     messages: ids.size,
     subjectWord: [...found.subjectWord],
     fromAddress: [...found.fromAddress],
+    toRecipient: [...found.toRecipient],
+    ccRecipient: [...found.ccRecipient],
+    anyAddress: [...found.anyAddress],
     filePath: [...found.filePath],
     month: [...found.month],
     sample: sample!,

@@ -128,7 +128,8 @@ export const searchQuery = z.object({
     .optional()
     .openapi({
       description:
-        'Free text, "phrases", AND/OR/NOT, -word, (groups), word*, and lore prefixes s: f: b: d: dfn: ' +
+        'Free text, "phrases", AND/OR/NOT, -word, (groups), word*, and lore prefixes s: subject, f: from, ' +
+        "b: body, t: To, c: Cc, a: From/To/Cc, m: Message-ID, d: date range, dfn: file touched by a patch " +
         "(e.g. `s:kgdboc f:wessel d:20100101..20101231`). Required except for mode=semantic with near.",
       example: 's:kgdb "breakpoint" d:2010..2012',
     }),

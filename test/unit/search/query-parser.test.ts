@@ -84,6 +84,20 @@ describe("parseQuery: lore prefixes", () => {
     expect(parse("b:breakpoint")).toMatchObject({ field: "body" });
   });
 
+  it("maps t: c: a: m: to recipients, any address and the Message-ID", () => {
+    expect(parse("t:daniel.thompson@linaro.org")).toMatchObject({
+      field: "to",
+      value: "daniel.thompson@linaro.org",
+    });
+    expect(parse('c:"Jason Wessel"')).toMatchObject({ field: "cc", value: "Jason Wessel", phrase: true });
+    expect(parse("a:wessel")).toMatchObject({ field: "address" });
+    expect(parse("m:<20200507.1-1@example.com>")).toMatchObject({
+      field: "messageId",
+      value: "<20200507.1-1@example.com>",
+    });
+    expect(show("t:x c:y a:z m:w")).toBe("t:x AND c:y AND a:z AND m:w");
+  });
+
   it("applies a prefix to a whole group", () => {
     expect(show("s:(kgdb OR kdb) b:serial")).toBe("(s:kgdb OR s:kdb) AND b:serial");
     expect(show("s:(kgdb b:x)")).toBe("s:kgdb AND b:x");
@@ -120,10 +134,10 @@ describe("parseQuery: lore prefixes", () => {
   });
 
   it("refuses lore prefixes it does not serve, by name", () => {
-    const error = syntaxError("kgdb t:someone@example.com");
+    const error = syntaxError("kgdb tc:someone@example.com");
     expect(error.position).toBe(5);
-    expect(error.message).toContain("t:");
-    expect(error.message).toContain("s: f: b: d: dfn:");
+    expect(error.message).toContain("tc:");
+    expect(error.message).toContain("s: f: b: t: c: a: m: d: dfn:");
   });
 
   it("keeps unknown colon words as text (URLs, trailers)", () => {

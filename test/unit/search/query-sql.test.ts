@@ -69,6 +69,17 @@ describe("compileQuery", () => {
     expect(render("kgdb OR d:2024").filters).toBeNull();
   });
 
+  it("matches t: c: a: against recipients and authors, m: against the Message-ID, never ranking them", () => {
+    const r = render("kgdb t:thompson c:wessel a:linaro m:<abc@example.com>");
+    expect(r.where.sql).toContain('"email_recipients" r');
+    expect(r.where.params).toEqual(
+      expect.arrayContaining(["to", "cc", "%thompson%", "%wessel%", "%linaro%", "abc@example.com"]),
+    );
+    expect(r.lex?.params).toEqual(["english", "kgdb"]);
+    expect(r.filters?.params).toContain("abc@example.com");
+    expect(r.filters?.params).not.toContain("kgdb");
+  });
+
   it("escapes LIKE wildcards", () => {
     expect(escapeLike("100%_a\\b")).toBe("100\\%\\_a\\\\b");
   });
