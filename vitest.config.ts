@@ -45,7 +45,11 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
           // kgdb-corpus imports the real kgdb epoch for the read API tests (needs the bridge of databases.ts).
-          globalSetup: ["test/setup/databases.ts", "test/setup/kgdb-corpus.ts", "test/setup/ingest-corpus.ts"],
+          globalSetup: [
+            "test/setup/databases.ts",
+            "test/setup/kgdb-corpus.ts",
+            "test/setup/ingest-corpus.ts",
+          ],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
