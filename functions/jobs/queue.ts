@@ -1,4 +1,5 @@
 import type { Pool } from "@neondatabase/serverless";
+import { withTransaction } from "../../db/transaction";
 
 /**
  * The job queue on `sync_jobs`. A job is claimed by one runner with `FOR UPDATE SKIP LOCKED` (two runners never
@@ -123,10 +124,8 @@ export async function enqueueJob(db: Queryable, job: NewJob): Promise<Job> {
  * Enqueues a job unless one of the same kind and list is already queued, in which case that one is answered.
  * An advisory transaction lock on (kind, list) makes check-then-insert safe between concurrent requests.
  */
-export async function enqueueUniqueJob(pool: Pool, job: NewJob): Promise<{ job: Job; created: boolean }> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
+export function enqueueUniqueJob(pool: Pool, job: NewJob): Promise<{ job: Job; created: boolean }> {
+  return withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('sync_jobs:' || $1 || ':' || $2))", [
       job.kind,
       String(job.listId ?? ""),
@@ -137,17 +136,10 @@ export async function enqueueUniqueJob(pool: Pool, job: NewJob): Promise<{ job: 
        ORDER BY id LIMIT 1`,
       [job.kind, job.listId ?? null],
     );
-    const result = existing
+    return existing
       ? { job: existing, created: false }
       : { job: await enqueueJob(client, job), created: true };
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 /**

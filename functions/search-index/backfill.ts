@@ -1,4 +1,5 @@
 import type { Pool, PoolClient } from "@neondatabase/serverless";
+import { withTransaction } from "../../db/transaction";
 import { RECIPE_VERSION, rebuildSearchSql } from "../mail/search-text";
 
 /**
@@ -93,23 +94,11 @@ export async function runBatch(
   size: number,
   timeoutMs: number,
 ): Promise<number[]> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
-    await client.query(
-      `BEGIN; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}; SET LOCAL gin_pending_list_limit = ${GIN_PENDING_LIST_KB}`,
-    );
-    const ids = await rebuildBatch(client, batch, size);
-    await client.query("COMMIT");
-    return ids;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {
-      broken = true;
-    });
-    throw error;
-  } finally {
-    client.release(broken);
-  }
+  return withTransaction(
+    pool,
+    (client) => rebuildBatch(client, batch, size),
+    `BEGIN; SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}; SET LOCAL gin_pending_list_limit = ${GIN_PENDING_LIST_KB}`,
+  );
 }
 
 export interface BackfillOptions {

@@ -9,6 +9,7 @@ import {
   type MigrationStatus,
   migrationStatus,
 } from "../../db/migration-status";
+import { withTransaction } from "../../db/transaction";
 
 /** A migration read from drizzle/: drizzle-kit's journal, the up SQL and our handwritten down SQL. */
 export interface MigrationFile extends KnownMigration {
@@ -54,20 +55,12 @@ export function splitStatements(sql: string): string[] {
 
 export class MigrationError extends Error {}
 
-async function inTransaction(pool: Pool, fn: (client: PoolClient) => Promise<void>): Promise<void> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    // Two deploys at once wait for each other (a no-op on PGlite, which has one session anyway).
+/** One transaction per migration; two deploys at once wait for each other (a no-op on PGlite: one session). */
+function inTransaction(pool: Pool, fn: (client: PoolClient) => Promise<void>): Promise<void> {
+  return withTransaction(pool, async (client) => {
     await client.query("SELECT pg_advisory_xact_lock(hashtext('nexus:migrations'))");
     await fn(client);
-    await client.query("COMMIT");
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 const BOOKKEEPING = [
