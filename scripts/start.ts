@@ -1,7 +1,6 @@
 // npm start: the embedded default. Opens PGlite in NEXUS_DATA_DIR (default .data/), serves it through the local
 // WebSocket bridge, applies migrations, imports the sample archive on first start, and runs the Worker with
 // `wrangler dev` (scheduled test mode on) at http://127.0.0.1:8787 (PORT overrides). Ctrl-C stops everything.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -11,6 +10,7 @@ import { dataDir, EMBEDDED_URL } from "./lib/embedded";
 import { type EmbeddedServer, serveEmbedded } from "./lib/embedded-server";
 import { importSource } from "./lib/import-source";
 import { applyMigrations } from "./lib/migrations";
+import { startWranglerDev, type WranglerDev } from "./lib/wrangler-dev";
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
@@ -32,18 +32,12 @@ try {
 const { bridge } = server;
 console.log(`[${elapsed()}] embedded Postgres open in ${dir}, bridge on ${bridge.address}`);
 
-let wrangler: ChildProcess | undefined;
+let wrangler: WranglerDev | undefined;
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  if (wrangler?.pid) {
-    // wrangler runs in its own process group: end it and workerd with it.
-    try {
-      process.kill(-wrangler.pid, "SIGTERM");
-    } catch {}
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  await wrangler?.stop();
   await server.close();
   process.exit(code);
 }
@@ -87,26 +81,8 @@ const adminToken =
       })());
 
 const vars = { DATABASE_URL: EMBEDDED_URL, NEXUS_WS_PROXY: bridge.address, ADMIN_TOKEN: adminToken };
-wrangler = spawn(
-  join(root, "node_modules/.bin/wrangler"),
-  [
-    "dev",
-    "--ip",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--test-scheduled",
-    "--show-interactive-dev-session=false",
-    ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
-  ],
-  {
-    cwd: root,
-    detached: true,
-    stdio: ["ignore", "inherit", "inherit"],
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  },
-);
-wrangler.on("exit", (code) => {
+wrangler = startWranglerDev({ port, vars, testScheduled: true });
+wrangler.child.on("exit", (code) => {
   if (!stopping) {
     console.error(`wrangler dev exited (${code}); stopping`);
     void stop(code ?? 1);
@@ -114,20 +90,17 @@ wrangler.on("exit", (code) => {
 });
 
 // Tell the operator when the API answers ready.
-const base = `http://127.0.0.1:${port}`;
-for (let i = 0; i < 240 && !stopping; i++) {
-  try {
-    const res = await fetch(`${base}/api/v1/health/ready`);
-    if (res.status === 200) {
-      console.log(
-        `[${elapsed()}] Nexus is ready at ${base}  (API ${base}/api/v1/lists, docs ${base}/api/docs)`,
-      );
-      console.log(`  admin token (Authorization: Bearer …): ${adminToken}  — saved in ${tokenFile}`);
-      console.log(
-        `  cron: curl "${base}/__scheduled?cron=*/5+*+*+*+*"   ·   Ctrl-C stops everything; data stays in ${dir}`,
-      );
-      break;
-    }
-  } catch {}
-  await new Promise((r) => setTimeout(r, 250));
+try {
+  await wrangler.ready(120_000);
+  const base = wrangler.base;
+  console.log(`[${elapsed()}] Nexus is ready at ${base}  (API ${base}/api/v1/lists, docs ${base}/api/docs)`);
+  console.log(`  admin token (Authorization: Bearer …): ${adminToken}  — saved in ${tokenFile}`);
+  console.log(
+    `  cron: curl "${base}/__scheduled?cron=*/5+*+*+*+*"   ·   Ctrl-C stops everything; data stays in ${dir}`,
+  );
+} catch (error) {
+  if (!stopping) {
+    console.error(`error: ${(error as Error).message}`);
+    await stop(1);
+  }
 }

@@ -6,7 +6,7 @@
 //         Node pool through the same bridge.
 // Prints p50/p95 of both per query class and overall, and the HTTP/SQL ratio. Goal: HTTP p95 ≤ 1.5× SQL p95
 // and ≤ 50 ms.
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -18,6 +18,7 @@ import { startBridge } from "../lib/bridge";
 import { EMBEDDED_URL, openEmbedded } from "../lib/embedded";
 import { importSource } from "../lib/import-source";
 import { applyMigrations } from "../lib/migrations";
+import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 10);
 const PORT = Number(process.env.PORT ?? 8797);
@@ -64,7 +65,7 @@ const database = createDatabase({
   webSocketConstructor: WebSocket,
   poolMax: 1,
 });
-let wrangler: ChildProcess | undefined;
+let wrangler: WranglerDev | undefined;
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
@@ -72,12 +73,7 @@ function percentile(sorted: number[], p: number): number {
 const fmt = (ms: number) => `${ms.toFixed(1).padStart(6)} ms`;
 
 async function stopAll() {
-  if (wrangler?.pid) {
-    try {
-      process.kill(-wrangler.pid, "SIGTERM");
-    } catch {}
-    await new Promise((r) => setTimeout(r, 300));
-  }
+  await wrangler?.stop();
   await database.end();
   await bridge.close();
   await embedded.close();
@@ -89,35 +85,13 @@ try {
   const summary = await importSource(database.pool, { source: join(work, "inbox"), slug: SLUG });
   log(`kgdb epoch imported: ${summary.imported} messages`);
 
-  wrangler = spawn(
-    join(root, "node_modules/.bin/wrangler"),
-    [
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(PORT),
-      "--show-interactive-dev-session=false",
-      "--var",
-      `DATABASE_URL:${EMBEDDED_URL}`,
-      "--var",
-      `NEXUS_WS_PROXY:${bridge.address}`,
-    ],
-    {
-      cwd: root,
-      detached: true,
-      stdio: ["ignore", "ignore", "inherit"],
-      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    },
-  );
-  const base = `http://127.0.0.1:${PORT}`;
-  for (let i = 0; ; i++) {
-    if (i > 240) throw new Error("wrangler dev did not answer ready within 60 s");
-    try {
-      if ((await fetch(`${base}/api/v1/health/ready`)).status === 200) break;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  wrangler = startWranglerDev({
+    port: PORT,
+    vars: { DATABASE_URL: EMBEDDED_URL, NEXUS_WS_PROXY: bridge.address },
+    output: "ignore",
+  });
+  const base = wrangler.base;
+  await wrangler.ready();
   log(`wrangler dev ready on ${base}; ${QUERIES.length} queries × ${ROUNDS} rounds each way`);
 
   const list = (await findListBySlug(database.db, SLUG))!;
