@@ -33,10 +33,11 @@ let lastLine = 0;
 function progress(done: number, total: number, s: ImportSummary) {
   const secs = (performance.now() - started) / 1000;
   const rate = done / Math.max(secs, 0.001);
-  const eta = rate > 0 ? Math.round((total - done) / rate) : 0;
-  const line = `${done}/${total} read · ${s.imported} imported · ${rate.toFixed(0)} msgs/s · ETA ${eta}s`;
+  const known = Number.isFinite(total);
+  const eta = rate > 0 && known ? ` · ETA ${Math.round((total - done) / rate)}s` : "";
+  const line = `${done}${known ? `/${total}` : ""} read · ${s.imported} imported · ${rate.toFixed(0)} msgs/s${eta}`;
   if (tty) process.stdout.write(`\r${line}\x1b[K`);
-  else if (performance.now() - lastLine > 2000 || done === total) {
+  else if (performance.now() - lastLine > 2000 || done === total || !known) {
     console.log(line);
     lastLine = performance.now();
   }

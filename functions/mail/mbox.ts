@@ -17,34 +17,91 @@ const HEADER_LINE = /^[!-9;-~]+:/;
  * ">>From " … lines.
  */
 export function* splitMbox(bytes: Uint8Array, options: { mboxrd?: boolean } = {}): Generator<MboxEntry> {
-  const mboxrd = options.mboxrd ?? true;
-  const s = bytesToBinary(bytes);
-  const starts: { at: number; body: number; line: string }[] = [];
-  let pos = 0;
-  while (pos < s.length) {
-    let nl = s.indexOf("\n", pos);
-    if (nl < 0) nl = s.length;
-    if (s.startsWith("From ", pos)) {
-      const nextEnd = s.indexOf("\n", nl + 1);
-      const next = s.slice(nl + 1, nextEnd < 0 ? s.length : nextEnd);
-      if (HEADER_LINE.test(next) || (pos === 0 && next.trim() !== "")) {
-        starts.push({ at: pos, body: nl + 1, line: s.slice(pos, nl) });
-      }
-    }
-    pos = nl + 1;
+  const splitter = new MboxSplitter(options);
+  yield* splitter.push(bytes);
+  yield* splitter.end();
+}
+
+/**
+ * splitMbox for a stream: feed chunks with push(), then end(). Holds only the message being read (and,
+ * until the first separator, what precedes it: a file without any separator is one message).
+ */
+export class MboxSplitter {
+  private readonly mboxrd: boolean;
+  /** input not scanned yet, as a binary string starting at a line start */
+  private tail = "";
+  /** characters consumed before tail (0 = tail starts the input) */
+  private consumed = 0;
+  /** the current message: its "From " line and its lines so far */
+  private current: { line: string; parts: string[] } | null = null;
+  /** lines before the first separator */
+  private prefix: string[] = [];
+
+  constructor(options: { mboxrd?: boolean } = {}) {
+    this.mboxrd = options.mboxrd ?? true;
   }
-  if (starts.length === 0 && s.trim()) starts.push({ at: 0, body: 0, line: "" });
-  for (let i = 0; i < starts.length; i++) {
-    const st = starts[i]!;
-    const end = i + 1 < starts.length ? starts[i + 1]!.at : s.length;
-    let msg = s.slice(st.body, end);
-    if (mboxrd) msg = msg.replace(/^>(>*From )/gm, "$1");
+
+  *push(chunk: Uint8Array): Generator<MboxEntry> {
+    this.tail += bytesToBinary(chunk);
+    yield* this.lines(false);
+  }
+
+  *end(): Generator<MboxEntry> {
+    yield* this.lines(true);
+    if (this.current) yield this.entry(this.current.parts.join(""), this.current.line);
+    else if (this.prefix.join("").trim()) yield this.entry(this.prefix.join(""), "");
+    this.current = null;
+    this.prefix = [];
+  }
+
+  /** Scans whole lines; a "From " line is decided once the line after it is whole (or at the end). */
+  private *lines(final: boolean): Generator<MboxEntry> {
+    const s = this.tail;
+    let pos = 0;
+    let kept = 0;
+    const keep = (to: number) => {
+      if (to > kept) (this.current?.parts ?? this.prefix).push(s.slice(kept, to));
+      kept = to;
+    };
+    while (pos < s.length) {
+      let nl = s.indexOf("\n", pos);
+      if (nl < 0) {
+        if (!final) break;
+        nl = s.length;
+      }
+      if (s.startsWith("From ", pos)) {
+        let nextEnd = s.indexOf("\n", nl + 1);
+        if (nextEnd < 0) {
+          if (!final) break;
+          nextEnd = s.length;
+        }
+        const next = s.slice(nl + 1, nextEnd);
+        const fileStart = this.consumed + pos === 0;
+        if (HEADER_LINE.test(next) || (fileStart && next.trim() !== "")) {
+          keep(pos);
+          if (this.current) yield this.entry(this.current.parts.join(""), this.current.line);
+          this.current = { line: s.slice(pos, nl), parts: [] };
+          this.prefix = [];
+          kept = Math.min(nl + 1, s.length);
+        }
+      }
+      pos = nl + 1;
+    }
+    pos = Math.min(pos, s.length);
+    keep(pos);
+    this.tail = s.slice(pos);
+    this.consumed += pos;
+  }
+
+  private entry(raw: string, fromLine: string): MboxEntry {
+    let msg = raw;
+    if (this.mboxrd) msg = msg.replace(/^>(>*From )/gm, "$1");
     if (msg.endsWith("\n\n"))
       msg = msg.slice(0, -1); // the blank line that separates mbox entries
     else if (msg.endsWith("\r\n\r\n")) msg = msg.slice(0, -2);
-    const bytesOut = new Uint8Array(msg.length);
-    for (let j = 0; j < msg.length; j++) bytesOut[j] = msg.charCodeAt(j);
-    yield { bytes: bytesOut, fromLineDate: parseFromLineDate(st.line) };
+    const bytes = new Uint8Array(msg.length);
+    for (let j = 0; j < msg.length; j++) bytes[j] = msg.charCodeAt(j);
+    return { bytes, fromLineDate: parseFromLineDate(fromLine) };
   }
 }
 

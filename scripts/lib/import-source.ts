@@ -31,6 +31,7 @@ export interface ImportOptions {
   batchSize?: number;
   /** stop after this many commits/messages (for tests: import an epoch in parts) */
   limit?: number;
+  /** total is NaN when unknown in advance (an mbox is streamed) */
   onProgress?: (done: number, total: number, summary: ImportSummary) => void;
 }
 
@@ -151,21 +152,36 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
         }
       }
     } else {
-      const t0 = performance.now();
+      // a maildir's files are listed first (their number gives the progress total); an mbox is streamed
       const files = kind === "maildir" ? maildirFiles(options.source) : null;
-      const mbox = kind === "mbox" ? mboxItems(options.source) : null;
-      summary.times.read += performance.now() - t0;
-      const total = Math.min(files ? files.length : mbox!.length, limit);
-      for (let start = 0; start < total; start += batchSize) {
-        const t1 = performance.now();
-        const items = files
-          ? files.slice(start, Math.min(total, start + batchSize)).map(maildirItem)
-          : mbox!.slice(start, Math.min(total, start + batchSize));
-        summary.times.read += performance.now() - t1;
-        summary.read += items.length;
-        const done = Math.min(total, start + batchSize);
-        await submit(items, [], {}, () => options.onProgress?.(done, total, summary));
+      const total = files ? Math.min(files.length, limit) : Number.NaN;
+      const source = files
+        ? (async function* () {
+            for (const f of files) yield maildirItem(f);
+          })()
+        : mboxItems(options.source);
+      let items: IngestItem[] = [];
+      let done = 0;
+      const flush = async () => {
+        if (items.length === 0) return;
+        const batch = items;
+        items = [];
+        summary.read += batch.length;
+        await submit(batch, [], {}, () => {
+          done += batch.length;
+          options.onProgress?.(done, total, summary);
+        });
+      };
+      let waitStart = performance.now();
+      for await (const item of source) {
+        summary.times.read += performance.now() - waitStart;
+        if (limit <= 0) break;
+        limit--;
+        items.push(item);
+        if (items.length >= batchSize) await flush();
+        waitStart = performance.now();
       }
+      await flush();
       await writing;
     }
   } finally {

@@ -1,9 +1,9 @@
 import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import type { IngestItem } from "../../functions/ingest/prepare";
-import { splitMbox } from "../../functions/mail/mbox";
+import { MboxSplitter } from "../../functions/mail/mbox";
 
 /** What `npm run import` can read. */
 export type SourceKind = "inbox" | "epoch" | "mbox" | "maildir";
@@ -159,9 +159,13 @@ export class BlobReader {
   }
 }
 
-/** Messages of an mbox / mboxrd file. */
-export function mboxItems(path: string): IngestItem[] {
-  return [...splitMbox(readFileSync(path))].map((e) => ({ bytes: e.bytes, sourceDate: e.fromLineDate }));
+/** Messages of an mbox / mboxrd file, streamed: only the message being read is held in memory. */
+export async function* mboxItems(path: string): AsyncGenerator<IngestItem> {
+  const splitter = new MboxSplitter();
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    for (const e of splitter.push(chunk)) yield { bytes: e.bytes, sourceDate: e.fromLineDate };
+  }
+  for (const e of splitter.end()) yield { bytes: e.bytes, sourceDate: e.fromLineDate };
 }
 
 /** Files of a maildir (cur/, new/) or of any folder of one-message files, in name order. */
