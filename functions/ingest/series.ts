@@ -41,6 +41,29 @@ export interface EmailSeries {
   total: number | null;
 }
 
+export interface BatchSeries {
+  /** series of the batch's patch messages, by Message-ID */
+  batch: Map<string, EmailSeries>;
+  /** stored emails that move to another series because of the batch (a cover letter that came late) */
+  moved: Map<string, EmailSeries>;
+  /** series they leave: to refresh, or delete when left empty */
+  left: string[];
+}
+
+/**
+ * Stored series members that the batch may re-key: those referring to one of `ids` (their cover or head
+ * arriving late) and every other member of their series. Each row carries its current series key.
+ */
+const AFFECTED_SQL = `SELECT e.message_id, e.subject, e.normalized_subject, e.date, a.email, e.in_reply_to,
+       (SELECT array_agg(r.referenced_message_id ORDER BY r.position) FROM email_references r WHERE r.email_id = e.id) AS refs,
+       s.id AS series_id, s.series_key
+  FROM emails e JOIN authors a ON a.id = e.author_id JOIN patch_series s ON s.id = e.series_id
+ WHERE e.series_id IN (
+         SELECT x.series_id FROM emails x
+          WHERE x.mailing_list_id = $1 AND x.series_id IS NOT NULL
+            AND (x.in_reply_to = ANY($2::text[])
+                 OR x.id IN (SELECT r.email_id FROM email_references r WHERE r.referenced_message_id = ANY($2::text[]))))`;
+
 /**
  * Series of the patch messages of a batch (functions/mail/series.ts decides; this resolves references
  * against the batch and the database and upserts patch_series rows). Runs before the emails are inserted
@@ -51,8 +74,8 @@ export async function assignBatchSeries(
   client: Client,
   listId: number,
   fresh: PreparedMessage[],
-): Promise<Map<string, EmailSeries>> {
-  const result = new Map<string, EmailSeries>();
+): Promise<BatchSeries> {
+  const result: BatchSeries = { batch: new Map(), moved: new Map(), left: [] };
   const batch = new Map<string, SeriesCandidate>();
   const patches: { c: SeriesCandidate }[] = [];
   fresh.forEach((p) => {
@@ -70,7 +93,15 @@ export async function assignBatchSeries(
   if (patches.length === 0) return result;
 
   const known = new Map<string, SeriesCandidate>();
-  const wanted = [...new Set(patches.flatMap((p) => p.c.chain))].filter((id) => !batch.has(id));
+  // stored members of series that a batch patch may head (it came after them)
+  const affected = await rows<KnownRow & { series_id: string; series_key: string }>(client, AFFECTED_SQL, [
+    listId,
+    patches.map((p) => p.c.messageId),
+  ]);
+  for (const r of affected) known.set(r.message_id, fromRow(r));
+  const wanted = [
+    ...new Set([...patches.map((p) => p.c.chain), ...[...known.values()].map((c) => c.chain)].flat()),
+  ].filter((id) => !batch.has(id) && !known.has(id));
   if (wanted.length > 0) {
     for (const r of await rows<KnownRow>(client, `${KNOWN_SQL} AND e.message_id = ANY($2::text[])`, [
       listId,
@@ -101,10 +132,19 @@ export async function assignBatchSeries(
     ...sameSenderRows.filter((c) => c.authorKey === m.authorKey && !batch.has(c.messageId)),
   ];
   const assigned = patches.map((p) => ({ ...p, s: assignSeries(p.c, find, sameSender)! }));
+  const moving = affected
+    .map((r) => ({
+      r,
+      c: known.get(r.message_id)!,
+      s: assignSeries(known.get(r.message_id)!, find, sameSender),
+    }))
+    .filter((m) => m.s && m.s.seriesKey !== m.r.series_key)
+    .map((m) => ({ c: m.c, s: m.s!, from: m.r.series_id }));
+  const all = [...assigned, ...moving];
 
-  const keys = [...new Set(assigned.map((a) => a.s.seriesKey))];
-  const first = new Map<string, (typeof assigned)[number]>();
-  for (const a of assigned) {
+  const keys = [...new Set(all.map((a) => a.s.seriesKey))];
+  const first = new Map<string, (typeof all)[number]>();
+  for (const a of all) {
     const f = first.get(a.s.seriesKey);
     if (!f || a.c.date < f.c.date) first.set(a.s.seriesKey, a);
   }
@@ -127,14 +167,30 @@ export async function assignBatchSeries(
     ],
   );
   const seriesId = new Map(series.map((r) => [r.series_key, r.id]));
-  for (const a of assigned) {
-    result.set(a.c.messageId, {
-      seriesId: seriesId.get(a.s.seriesKey)!,
-      number: a.s.number,
-      total: a.s.total,
-    });
-  }
+  const of = (a: (typeof all)[number]) => ({
+    seriesId: seriesId.get(a.s.seriesKey)!,
+    number: a.s.number,
+    total: a.s.total,
+  });
+  for (const a of assigned) result.batch.set(a.c.messageId, of(a));
+  for (const m of moving) result.moved.set(m.c.messageId, of(m));
+  result.left = [...new Set(moving.map((m) => m.from))];
   return result;
+}
+
+/** After the insert: stored emails re-keyed by the batch join their new series; a series left empty goes. */
+export async function moveSeriesMembers(client: Client, listId: number, series: BatchSeries): Promise<void> {
+  if (series.moved.size === 0) return;
+  const ids = [...series.moved.keys()];
+  await client.query(
+    `UPDATE emails e SET series_id = t.s FROM unnest($2::text[], $3::bigint[]) AS t(m, s)
+      WHERE e.mailing_list_id = $1 AND e.message_id = t.m`,
+    [listId, ids, ids.map((id) => series.moved.get(id)!.seriesId)],
+  );
+  await client.query(
+    "DELETE FROM patch_series s WHERE s.id = ANY($1::bigint[]) AND NOT EXISTS (SELECT 1 FROM emails e WHERE e.series_id = s.id)",
+    [series.left],
+  );
 }
 
 /** After the insert: counts, dates, cover and lineage of the series from all members now known. */

@@ -10,7 +10,7 @@ import {
   UNKNOWN_AUTHOR,
   webCodec,
 } from "./prepare";
-import { assignBatchSeries, refreshSeries } from "./series";
+import { assignBatchSeries, moveSeriesMembers, refreshSeries } from "./series";
 import { type Client, inTransaction, rows } from "./sql";
 import { rethread } from "./threads";
 
@@ -333,12 +333,18 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
       fresh.map((p) => p.patch.patchType),
       fresh.map((p) => p.patch.isPatchOnly),
       fresh.map((p) => (p.patch.metadata ? jsonForPg(p.patch.metadata) : null)),
-      fresh.map((p) => series.get(p.parsed.messageId)?.seriesId ?? null),
-      fresh.map((p) => series.get(p.parsed.messageId)?.number ?? null),
-      fresh.map((p) => series.get(p.parsed.messageId)?.total ?? null),
+      fresh.map((p) => series.batch.get(p.parsed.messageId)?.seriesId ?? null),
+      fresh.map((p) => series.batch.get(p.parsed.messageId)?.number ?? null),
+      fresh.map((p) => series.batch.get(p.parsed.messageId)?.total ?? null),
     ],
   );
-  await refreshSeries(client, [...new Set([...series.values()].map((s) => s.seriesId))]);
+  await moveSeriesMembers(client, listId, series);
+  await refreshSeries(client, [
+    ...new Set([
+      ...[...series.batch.values(), ...series.moved.values()].map((s) => s.seriesId),
+      ...series.left,
+    ]),
+  ]);
   const idOf = new Map(inserted.map((r) => [r.message_id, r.id]));
   const emailIds = fresh.map((p) => idOf.get(p.parsed.messageId)!);
 
