@@ -1,22 +1,12 @@
 import type { Pool, PoolClient } from "@neondatabase/serverless";
+import { withTransaction } from "../../db/transaction";
 
 /** The ingest code talks SQL through a client of the one Pool (db/client.ts) — never its own connection. */
 export type Client = Pick<PoolClient, "query">;
 
-/** Run `fn` in one transaction on one client of the pool. */
-export async function inTransaction<T>(pool: Pool, fn: (client: Client) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    await client.query("BEGIN");
-    const result = await fn({ query: annotated(client) } as Client);
-    await client.query("COMMIT");
-    return result;
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
-  } finally {
-    client.release();
-  }
+/** Run `fn` in one transaction on one client of the pool; its statements' errors name the statement. */
+export function inTransaction<T>(pool: Pool, fn: (client: Client) => Promise<T>): Promise<T> {
+  return withTransaction(pool, (client) => fn({ query: annotated(client) } as Client));
 }
 
 export async function rows<T>(client: Client, text: string, params: unknown[] = []): Promise<T[]> {
