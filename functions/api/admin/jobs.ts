@@ -11,6 +11,7 @@ import {
   jsonContent,
   listMeta,
   offsetOf,
+  paged,
   pagination,
 } from "../v1/params";
 import { adminErrorResponses, jobSchema, presentJob } from "./present";
@@ -62,7 +63,7 @@ export const jobsRouter = createRouter()
         limit: q.pageSize,
         offset: offsetOf(q),
       });
-      return c.json({ data: rows.map(presentJob), meta: { page: q.page, pageSize: q.pageSize, total } }, 200);
+      return c.json(paged(q, rows.map(presentJob), total), 200);
     },
   )
   .openapi(

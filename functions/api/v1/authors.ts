@@ -13,6 +13,7 @@ import {
   jsonContent,
   listMeta,
   offsetOf,
+  paged,
   pagination,
   slugParam,
 } from "./params";
@@ -113,7 +114,7 @@ export const authorsRouter = createRouter()
         lastSeen: iso(r.lastSeen),
         similarity: r.similarity === null ? null : Number(r.similarity),
       }));
-      return c.json({ data, meta: { page: q.page, pageSize: q.pageSize, total } }, 200);
+      return c.json(paged(q, data, total), 200);
     },
   )
   .openapi(
@@ -170,10 +171,7 @@ export const authorsRouter = createRouter()
         { listId: list.id, authorId: id, since: q.since, until: q.until, hasPatches: q.hasPatches },
         { limit: q.pageSize, offset: offsetOf(q) },
       );
-      return c.json(
-        { data: rows.map(presentEmailSummary), meta: { page: q.page, pageSize: q.pageSize, total } },
-        200,
-      );
+      return c.json(paged(q, rows.map(presentEmailSummary), total), 200);
     },
   )
   .openapi(
@@ -200,10 +198,7 @@ export const authorsRouter = createRouter()
         { since: q.since, until: q.until, hasPatches: q.hasPatches, startedBy: id },
         { limit: q.pageSize, offset: offsetOf(q) },
       );
-      return c.json(
-        { data: rows.map(presentThreadSummary), meta: { page: q.page, pageSize: q.pageSize, total } },
-        200,
-      );
+      return c.json(paged(q, rows.map(presentThreadSummary), total), 200);
     },
   )
   .openapi(
@@ -230,9 +225,6 @@ export const authorsRouter = createRouter()
         { since: q.since, until: q.until, hasPatches: q.hasPatches, authorId: id },
         { limit: q.pageSize, offset: offsetOf(q) },
       );
-      return c.json(
-        { data: rows.map(presentThreadSummary), meta: { page: q.page, pageSize: q.pageSize, total } },
-        200,
-      );
+      return c.json(paged(q, rows.map(presentThreadSummary), total), 200);
     },
   );

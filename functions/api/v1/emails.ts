@@ -12,6 +12,7 @@ import {
   jsonContent,
   listMeta,
   offsetOf,
+  paged,
   pagination,
   since,
   slugParam,
@@ -110,10 +111,7 @@ export const emailsRouter = createRouter()
         { listId: list.id, since: q.since, until: q.until, hasPatches: q.hasPatches, authorRef: q.author },
         { limit: q.pageSize, offset: offsetOf(q) },
       );
-      return c.json(
-        { data: rows.map(presentEmailSummary), meta: { page: q.page, pageSize: q.pageSize, total } },
-        200,
-      );
+      return c.json(paged(q, rows.map(presentEmailSummary), total), 200);
     },
   )
   .openapi(

@@ -3,7 +3,7 @@ import type { Db } from "../../../db/client";
 import { findListBySlug, listActivity, listLists, listStats } from "../../../db/queries/lists";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
-import { errorResponses, jsonContent, listMeta, offsetOf, pagination, slugParam } from "./params";
+import { errorResponses, jsonContent, listMeta, offsetOf, paged, pagination, slugParam } from "./params";
 
 const listSchema = z
   .object({
@@ -85,10 +85,7 @@ export const listsRouter = createRouter()
     async (c) => {
       const p = c.req.valid("query");
       const { rows, total } = await listLists(c.var.db, { limit: p.pageSize, offset: offsetOf(p) });
-      return c.json(
-        { data: rows.map(presentList), meta: { page: p.page, pageSize: p.pageSize, total } },
-        200,
-      );
+      return c.json(paged(p, rows.map(presentList), total), 200);
     },
   )
   .openapi(
@@ -114,7 +111,7 @@ export const listsRouter = createRouter()
         rows.map((r) => r.id),
       );
       const data = rows.map((r) => ({ slug: r.slug, ...stats.get(r.id)! }));
-      return c.json({ data, meta: { page: p.page, pageSize: p.pageSize, total } }, 200);
+      return c.json(paged(p, data, total), 200);
     },
   )
   .openapi(

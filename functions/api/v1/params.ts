@@ -30,6 +30,12 @@ export interface Page {
 
 export const offsetOf = (p: Page) => (p.page - 1) * p.pageSize;
 
+/** The one shape of every list response: `{ data, meta: { page, pageSize, total } }`. */
+export const paged = <T>(p: Page, data: T[], total: number) => ({
+  data,
+  meta: { page: p.page, pageSize: p.pageSize, total },
+});
+
 /** A database id: digits only, within JavaScript's safe integers (so within bigint). */
 export const idString = z
   .string()

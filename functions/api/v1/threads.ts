@@ -12,6 +12,7 @@ import {
   jsonContent,
   listMeta,
   offsetOf,
+  paged,
   pagination,
   since,
   slugParam,
@@ -85,10 +86,7 @@ export const threadsRouter = createRouter()
         { since: q.since, until: q.until, hasPatches: q.hasPatches, authorRef: q.author },
         { limit: q.pageSize, offset: offsetOf(q) },
       );
-      return c.json(
-        { data: rows.map(presentThreadSummary), meta: { page: q.page, pageSize: q.pageSize, total } },
-        200,
-      );
+      return c.json(paged(q, rows.map(presentThreadSummary), total), 200);
     },
   )
   .openapi(
