@@ -77,6 +77,25 @@ async function requireAuthor(c: { var: { db: Parameters<typeof findAuthor>[0] } 
 
 const threadsOfAuthorQuery = threadQuery.omit({ author: true });
 
+/** One page of the threads of a list that an author started (`startedBy`) or wrote in (`authorId`). */
+async function threadsOfAuthor(
+  db: Parameters<typeof findAuthor>[0],
+  { id, slug }: { id: number; slug: string },
+  q: z.infer<typeof threadsOfAuthorQuery>,
+  role: "startedBy" | "authorId",
+) {
+  const list = await requireList(db, slug);
+  await requireAuthor({ var: { db } }, id);
+  const { rows, total } = await listThreads(
+    db,
+    list.id,
+    { by: q.sort, order: q.order },
+    { since: q.since, until: q.until, hasPatches: q.hasPatches, [role]: id },
+    { limit: q.pageSize, offset: offsetOf(q) },
+  );
+  return paged(q, rows.map(presentThreadSummary), total);
+}
+
 export const authorsRouter = createRouter()
   .openapi(
     createRoute({
@@ -186,20 +205,8 @@ export const authorsRouter = createRouter()
         ...errorResponses,
       },
     }),
-    async (c) => {
-      const { id, slug } = c.req.valid("param");
-      const list = await requireList(c.var.db, slug);
-      await requireAuthor(c, id);
-      const q = c.req.valid("query");
-      const { rows, total } = await listThreads(
-        c.var.db,
-        list.id,
-        { by: q.sort, order: q.order },
-        { since: q.since, until: q.until, hasPatches: q.hasPatches, startedBy: id },
-        { limit: q.pageSize, offset: offsetOf(q) },
-      );
-      return c.json(paged(q, rows.map(presentThreadSummary), total), 200);
-    },
+    async (c) =>
+      c.json(await threadsOfAuthor(c.var.db, c.req.valid("param"), c.req.valid("query"), "startedBy"), 200),
   )
   .openapi(
     createRoute({
@@ -213,18 +220,6 @@ export const authorsRouter = createRouter()
         ...errorResponses,
       },
     }),
-    async (c) => {
-      const { id, slug } = c.req.valid("param");
-      const list = await requireList(c.var.db, slug);
-      await requireAuthor(c, id);
-      const q = c.req.valid("query");
-      const { rows, total } = await listThreads(
-        c.var.db,
-        list.id,
-        { by: q.sort, order: q.order },
-        { since: q.since, until: q.until, hasPatches: q.hasPatches, authorId: id },
-        { limit: q.pageSize, offset: offsetOf(q) },
-      );
-      return c.json(paged(q, rows.map(presentThreadSummary), total), 200);
-    },
+    async (c) =>
+      c.json(await threadsOfAuthor(c.var.db, c.req.valid("param"), c.req.valid("query"), "authorId"), 200),
   );
