@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { hash64 } from "../../../functions/mail/hash";
 import { splitMbox } from "../../../functions/mail/mbox";
+import { referenceChain } from "../../../functions/mail/message-id";
 import { type ParsedMessage, parseMessage } from "../../../functions/mail/parse";
+import { isReplySubject, normalizeSubject } from "../../../functions/mail/subject";
+import { type Thread, threadMessages } from "../../../functions/mail/thread";
 
 /** The shared corpus (../shared/corpus relative to the repository root). */
 export const CORPUS = resolve(import.meta.dirname, "../../../../shared/corpus");
@@ -37,4 +41,18 @@ export function filesUnder(dir: string): string[] {
     else out.push(p);
   }
   return out;
+}
+
+/** JWZ-threads parsed messages the way the importer feeds them (References first, then In-Reply-To). */
+export function threadParsed(messages: ParsedMessage[]): Thread[] {
+  return threadMessages(
+    messages.map((m) => ({
+      messageId: m.messageId,
+      chain: referenceChain(m.messageId, m.references, m.inReplyTo ? [m.inReplyTo] : []),
+      date: m.date.date,
+      subject: normalizeSubject(m.subject),
+      isReply: isReplySubject(m.subject),
+    })),
+    hash64,
+  );
 }

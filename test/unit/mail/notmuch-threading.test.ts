@@ -1,24 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { hash64 } from "../../../functions/mail/hash";
-import { referenceChain } from "../../../functions/mail/message-id";
 import type { ParsedMessage } from "../../../functions/mail/parse";
-import { isReplySubject, normalizeSubject } from "../../../functions/mail/subject";
-import { type Thread, threadMessages } from "../../../functions/mail/thread";
-import { corpusPath, filesUnder, parseFile } from "./corpus";
+import type { Thread } from "../../../functions/mail/thread";
+import { corpusPath, filesUnder, parseFile, threadParsed } from "./corpus";
 
 /** notmuch's threading corpora (test/corpora/threading, broken/loop) with what its T510/T580 tests expect. */
-function thread(messages: ParsedMessage[]): Thread[] {
-  return threadMessages(
-    messages.map((m) => ({
-      messageId: m.messageId,
-      chain: referenceChain(m.messageId, m.references, m.inReplyTo ? [m.inReplyTo] : []),
-      date: m.date.date,
-      subject: normalizeSubject(m.subject),
-      isReply: isReplySubject(m.subject),
-    })),
-    hash64,
-  );
-}
+const thread: (messages: ParsedMessage[]) => Thread[] = threadParsed;
 
 const parentOf = (threads: Thread[], id: string) => {
   for (const t of threads) for (const m of t.members) if (m.messageId === id) return m.parentId;

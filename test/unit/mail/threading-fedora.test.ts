@@ -1,10 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { hash64 } from "../../../functions/mail/hash";
-import { referenceChain } from "../../../functions/mail/message-id";
-import { isReplySubject, normalizeSubject } from "../../../functions/mail/subject";
-import { threadMessages } from "../../../functions/mail/thread";
-import { corpusPath, parseMboxFile } from "./corpus";
+import { corpusPath, parseMboxFile, threadParsed } from "./corpus";
 
 /**
  * The fedora-devel-list 2010-January archive and MHonArc's own thread page for it. MHonArc numbers
@@ -59,16 +55,7 @@ describe("JWZ threading against the fedora-devel answer key", () => {
   });
 
   it("gives at least 99% of messages the same parent", () => {
-    const threads = threadMessages(
-      messages.map((m) => ({
-        messageId: m.messageId,
-        chain: referenceChain(m.messageId, m.references, m.inReplyTo ? [m.inReplyTo] : []),
-        date: m.date.date,
-        subject: normalizeSubject(m.subject),
-        isReply: isReplySubject(m.subject),
-      })),
-      hash64,
-    );
+    const threads = threadParsed(messages);
     const index = new Map(messages.map((m, i) => [m.messageId, i]));
     const realParent = new Map<string, string | null>();
     for (const t of threads) {
