@@ -7,8 +7,8 @@ const server = await serveEmbedded().catch((error: Error) => {
   console.error(`error: ${error.message}`);
   process.exit(1);
 });
-console.log(`embedded database in ${server.dir} served on bridge ${server.bridge.address}`);
-console.log(`  DATABASE_URL=${EMBEDDED_URL} NEXUS_WS_PROXY=${server.bridge.address}`);
+console.log(`embedded database in ${server.dir} served on bridge ${server.address}`);
+console.log(`  DATABASE_URL=${EMBEDDED_URL} NEXUS_WS_PROXY=${server.address}`);
 const stop = async () => {
   await server.close();
   process.exit(0);

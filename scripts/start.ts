@@ -29,8 +29,7 @@ try {
   console.error(`error: ${(error as Error).message}`);
   process.exit(1);
 }
-const { bridge } = server;
-console.log(`[${elapsed()}] embedded Postgres open in ${dir}, bridge on ${bridge.address}`);
+console.log(`[${elapsed()}] embedded Postgres open in ${dir}, bridge on ${server.address}`);
 
 let wrangler: WranglerDev | undefined;
 let stopping = false;
@@ -47,7 +46,7 @@ process.on("SIGTERM", () => void stop(0));
 try {
   const db = createDatabase({
     url: EMBEDDED_URL,
-    wsProxy: bridge.address,
+    wsProxy: server.address,
     webSocketConstructor: WebSocket,
     poolMax: 2,
   });
@@ -80,7 +79,7 @@ const adminToken =
         return token;
       })());
 
-const vars = { DATABASE_URL: EMBEDDED_URL, NEXUS_WS_PROXY: bridge.address, ADMIN_TOKEN: adminToken };
+const vars = { DATABASE_URL: EMBEDDED_URL, NEXUS_WS_PROXY: server.address, ADMIN_TOKEN: adminToken };
 wrangler = startWranglerDev({ port, vars, testScheduled: true });
 wrangler.child.on("exit", (code) => {
   if (!stopping) {

@@ -7,7 +7,8 @@ import {
   parsePoolMax,
 } from "../../db/client";
 import { type Bridge, startBridge } from "./bridge";
-import { EMBEDDED_URL, openEmbedded, runningServer } from "./embedded";
+import { EMBEDDED_URL, runningServer } from "./embedded";
+import { serveEmbedded } from "./embedded-server";
 
 export interface ScriptDatabase extends Database {
   /** Where the data lives, for messages: the URL's host or the embedded folder. */
@@ -17,7 +18,7 @@ export interface ScriptDatabase extends Database {
 /**
  * The database for Node scripts and tests, always through db/client.ts:
  * - DATABASE_URL set: that server (a local one through NEXUS_WS_PROXY, or a bridge we start here);
- * - else the embedded PGlite: through the bridge of a running `npm start`, or opened here.
+ * - else the embedded PGlite: through the bridge of a running `npm start`, or opened here (on its own thread).
  */
 export async function openScriptDatabase(options: { poolMax?: number } = {}): Promise<ScriptDatabase> {
   const poolMax = options.poolMax ?? parsePoolMax(process.env.DB_POOL_MAX);
@@ -40,10 +41,9 @@ export async function openScriptDatabase(options: { poolMax?: number } = {}): Pr
     target = "embedded";
     wsProxy = runningServer();
     if (!wsProxy) {
-      const embedded = await openEmbedded();
+      const embedded = await serveEmbedded(undefined, { publish: false });
       closeEmbedded = embedded.close;
-      bridge = await startBridge({ pglite: async () => embedded.pg });
-      wsProxy = bridge.address;
+      wsProxy = embedded.address;
     }
   }
 

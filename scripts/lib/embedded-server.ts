@@ -1,28 +1,38 @@
-import { type Bridge, startBridge } from "./bridge";
-import { dataDir, openEmbedded, publishServer } from "./embedded";
+import { once } from "node:events";
+import type { Worker } from "node:worker_threads";
+import { dataDir } from "./embedded";
+import type { EmbeddedThreadData, EmbeddedThreadReply } from "./embedded-thread";
+import { startTsThread } from "./ts-thread";
 
 export interface EmbeddedServer {
-  bridge: Bridge;
+  /** The bridge's `127.0.0.1:PORT`, the value for NEXUS_WS_PROXY. */
+  address: string;
   dir: string;
   close(): Promise<void>;
 }
 
 /**
- * Opens the embedded database folder (only one process may) and serves it through the bridge, publishing the
- * bridge's address so other scripts use it instead of opening the folder. Fails with a clear message when
- * another process has the folder open.
+ * Opens the embedded database folder (only one process may) and serves it through the bridge, both on a
+ * thread of their own: PGlite's work then runs beside the caller's (an import parses, encodes and decodes on
+ * the main thread while PGlite executes). With `publish` the bridge's address is published so other scripts
+ * use it instead of opening the folder. Fails with a clear message when another process has the folder open.
  */
-export async function serveEmbedded(dir = dataDir()): Promise<EmbeddedServer> {
-  const embedded = await openEmbedded(dir);
-  const bridge = await startBridge({ pglite: async () => embedded.pg });
-  const unpublish = publishServer(bridge.address, dir);
-  return {
-    bridge,
-    dir,
-    close: async () => {
-      unpublish();
-      await bridge.close();
-      await embedded.close();
-    },
-  };
+export async function serveEmbedded(
+  dir = dataDir(),
+  options: { publish?: boolean } = {},
+): Promise<EmbeddedServer> {
+  const data: EmbeddedThreadData = { dir, publish: options.publish ?? true };
+  const thread = startTsThread(new URL("./embedded-thread.ts", import.meta.url), data);
+  const [ready] = (await once(thread, "message")) as [EmbeddedThreadReply];
+  if ("error" in ready) {
+    await thread.terminate();
+    throw new Error(ready.error);
+  }
+  return { address: ready.address, dir, close: () => closeThread(thread) };
+}
+
+async function closeThread(thread: Worker): Promise<void> {
+  const exited = once(thread, "exit");
+  thread.postMessage("close");
+  await exited;
 }

@@ -1,7 +1,8 @@
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { IngestItem } from "../../functions/ingest/prepare";
 import type { PreparedBatch } from "../../functions/ingest/store";
 import type { PrepareRequest } from "./prepare-worker";
+import { startTsThread } from "./ts-thread";
 
 /**
  * prepareBatch (parse, compress, hash) on a worker thread, so the importer parses batch N+1 while the main
@@ -14,7 +15,7 @@ export class PrepareThread {
   private failed: Error | null = null;
 
   constructor() {
-    this.worker = new Worker(new URL("./prepare-worker.mjs", import.meta.url));
+    this.worker = startTsThread(new URL("./prepare-worker.ts", import.meta.url));
     this.worker.on("message", (m: { id: number; batch?: PreparedBatch; error?: string }) => {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
