@@ -77,6 +77,10 @@ function configureDriver(config: DatabaseConfig): void {
   neonConfig.useSecureWebSocket = false;
   neonConfig.pipelineTLS = false;
   neonConfig.pipelineConnect = false;
+  // Coalescing holds each write back for a setTimeout(0) (≥ 1 ms in Node) to merge it with the next: it
+  // saves frames on the way to Neon, but on the local bridge it only adds that wait to every round trip
+  // (measured: SELECT 1 1.7 → 0.4 ms, connect 4.1 → 2.4 ms in Node).
+  neonConfig.coalesceWrites = false;
 }
 
 export function createDatabase(config: DatabaseConfig): Database {
