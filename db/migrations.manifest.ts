@@ -31,5 +31,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1795490255541,
     "hash": "09a29f4d159844d68dcfab8cb8f5671298abb1fd37321e93e31045267c65c684",
     "hasDown": true
+  },
+  {
+    "tag": "0005_recipient_arrays",
+    "when": 1795495333171,
+    "hash": "f1f9ab417c851451b7ef65eb9d2f0250619d2881ff4334d0ba9d69d66739eff4",
+    "hasDown": true
   }
 ];

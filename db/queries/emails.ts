@@ -106,18 +106,32 @@ export async function findEmailsByMessageId(db: Db, messageId: string) {
 export type EmailDetailRow = Awaited<ReturnType<typeof detailWhere>>[number];
 
 export async function withHeaders(db: Db, row: EmailDetailRow) {
-  const recipients = await db
-    .select({ kind: emailRecipients.kind, email: authors.email, name: authors.canonicalName, id: authors.id })
-    .from(emailRecipients)
-    .innerJoin(authors, eq(authors.id, emailRecipients.authorId))
-    .where(eq(emailRecipients.emailId, row.id))
-    .orderBy(asc(emailRecipients.kind), asc(emailRecipients.position));
+  const recipients = await db.execute<{
+    kind: "to" | "cc";
+    email: string;
+    name: string | null;
+    id: string;
+  }>(sql`
+      SELECT r.kind, a.email, a.canonical_name AS name, a.id
+        FROM ${emailRecipients} r, unnest(r.author_ids) WITH ORDINALITY AS u(author_id, position)
+        JOIN ${authors} a ON a.id = u.author_id
+       WHERE r.email_id = ${row.id}
+       ORDER BY r.kind, u.position`);
   const references = await db
     .select({ messageId: emailReferences.referencedMessageId })
     .from(emailReferences)
     .where(eq(emailReferences.emailId, row.id))
     .orderBy(asc(emailReferences.position));
-  return { ...row, recipients, references: references.map((r) => r.messageId) };
+  return {
+    ...row,
+    recipients: recipients.rows.map((r) => ({
+      kind: r.kind,
+      email: r.email,
+      name: r.name,
+      id: Number(r.id),
+    })),
+    references: references.map((r) => r.messageId),
+  };
 }
 
 /** Summaries of the given emails, in no particular order. */

@@ -359,7 +359,8 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
     ],
   );
 
-  const rec = { email: [] as string[], author: [] as string[], kind: [] as string[], pos: [] as number[] };
+  // one row per (email, To|Cc): the author ids in header order, as array literals
+  const rec = { email: [] as string[], kind: [] as string[], authors: [] as string[] };
   const ref = { email: [] as string[], id: [] as string[], pos: [] as number[] };
   fresh.forEach((p, i) => {
     const eid = emailIds[i]!;
@@ -367,12 +368,10 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
       ["to", p.parsed.to],
       ["cc", p.parsed.cc],
     ] as const) {
-      list.forEach((a, pos) => {
-        rec.email.push(eid);
-        rec.author.push(authorId.get(pgText(a.address.toLowerCase()))!);
-        rec.kind.push(kind);
-        rec.pos.push(pos);
-      });
+      if (list.length === 0) continue;
+      rec.email.push(eid);
+      rec.kind.push(kind);
+      rec.authors.push(`{${list.map((a) => authorId.get(pgText(a.address.toLowerCase()))!).join(",")}}`);
     }
     p.parsed.references.forEach((id, pos) => {
       ref.email.push(eid);
@@ -382,9 +381,10 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
   });
   if (rec.email.length > 0) {
     await client.query(
-      `INSERT INTO email_recipients (email_id, author_id, kind, position)
-       SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::recipient_kind[], $4::int[])`,
-      [rec.email, rec.author, rec.kind, rec.pos],
+      `INSERT INTO email_recipients (email_id, kind, author_ids)
+       SELECT r.email_id, r.kind, r.author_ids::bigint[]
+         FROM unnest($1::bigint[], $2::recipient_kind[], $3::text[]) AS r(email_id, kind, author_ids)`,
+      [rec.email, rec.kind, rec.authors],
     );
   }
   if (ref.email.length > 0) {

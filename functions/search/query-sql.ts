@@ -65,7 +65,7 @@ function recipientMatches(text: string, kinds: ("to" | "cc")[]): SQL {
     sql`, `,
   );
   return sql`EXISTS (SELECT 1 FROM ${emailRecipients} r WHERE r.email_id = ${emails.id}
-    AND r.kind::text IN (${kindList}) AND r.author_id IN ${authorsMatching(text)})`;
+    AND r.kind::text IN (${kindList}) AND r.author_ids && ARRAY${authorsMatching(text)})`;
 }
 
 /**

@@ -56,6 +56,43 @@ describe("migrations on PGlite (Postgres 18 + pgvector + pg_trgm)", () => {
     }
   });
 
+  it("0005 folds recipient rows into arrays in header order, and its down file unfolds them", async () => {
+    const db = openTestDatabase("fresh_recipients");
+    const upTo4 = files.slice(
+      0,
+      files.findIndex((f) => f.tag === "0005_recipient_arrays"),
+    );
+    const rowsSql = `SELECT email_id::int, author_id::int, kind::text, position FROM email_recipients
+                      ORDER BY email_id, kind, position`;
+    try {
+      await applyMigrations(db.pool, upTo4);
+      await db.pool.query(`
+        INSERT INTO mailing_lists (id, slug, name) VALUES (1, 'l', 'L');
+        INSERT INTO authors (id, email) VALUES (1, 'a@x'), (2, 'b@x'), (3, 'c@x');
+        INSERT INTO emails (id, mailing_list_id, message_id, author_id, date)
+          VALUES (1, 1, 'm1@x', 1, now()), (2, 1, 'm2@x', 2, now());
+        -- inserted out of position order: the arrays must follow position, not insertion
+        INSERT INTO email_recipients (email_id, author_id, kind, position)
+          VALUES (1, 3, 'to', 1), (1, 2, 'to', 0), (1, 1, 'cc', 0), (2, 3, 'cc', 2), (2, 1, 'cc', 0), (2, 2, 'cc', 1)`);
+      const before = (await db.pool.query(rowsSql)).rows;
+
+      await applyMigrations(db.pool, files);
+      const folded = await db.pool.query(
+        "SELECT email_id::int, kind::text, author_ids::int[] FROM email_recipients ORDER BY email_id, email_recipients.kind",
+      );
+      expect(folded.rows).toEqual([
+        { email_id: 1, kind: "to", author_ids: [2, 3] },
+        { email_id: 1, kind: "cc", author_ids: [1] },
+        { email_id: 2, kind: "cc", author_ids: [1, 2, 3] },
+      ]);
+
+      await revertMigrations(db.pool, files.length - upTo4.length, files);
+      expect((await db.pool.query(rowsSql)).rows).toEqual(before);
+    } finally {
+      await db.end();
+    }
+  });
+
   it("a migration that fails midway leaves nothing behind", async () => {
     const db = openTestDatabase("fresh_broken");
     try {
