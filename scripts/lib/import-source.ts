@@ -39,6 +39,10 @@ export interface ImportOptions {
 export async function importSource(pool: Pool, options: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   const batchSize = options.batchSize ?? 500;
+  // The first batches are small so the database starts writing while later ones are still read and parsed:
+  // 100, 200, 400, then batchSize.
+  let flushes = 0;
+  const full = (n: number) => n >= Math.min(batchSize, 100 << Math.min(flushes, 8));
   const summary: ImportSummary = {
     read: 0,
     imported: 0,
@@ -76,6 +80,7 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
     write: WriteOptions,
     after?: () => void,
   ) => {
+    flushes++;
     const prepared = preparer.prepare(items, deletions);
     prepared.catch(() => {}); // handled by the write chain below
     await writing;
@@ -142,7 +147,7 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
             if (limit <= 0) break;
             limit--;
             batch.push(c);
-            if (batch.length >= batchSize) await flush();
+            if (full(batch.length)) await flush();
             waitStart = performance.now();
           }
           await flush();
@@ -178,7 +183,7 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
         if (limit <= 0) break;
         limit--;
         items.push(item);
-        if (items.length >= batchSize) await flush();
+        if (full(items.length)) await flush();
         waitStart = performance.now();
       }
       await flush();
