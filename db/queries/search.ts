@@ -69,7 +69,7 @@ export async function lexicalCandidates(
     body_rank: number;
   }>(sql`
     WITH ${rankQueries(q)}
-    SELECT * FROM (
+    SELECT c.email_id, c.thread_id, c.lex_rank, c.body_rank FROM (
       SELECT emails.id AS email_id, tm.thread_id, emails.date,
         coalesce(ts_rank_cd(emails.lex_ts, q.lq), 0)::float8 AS lex_rank,
         coalesce(ts_rank_cd(emails.body_ts, q.bq), 0)::float8 AS body_rank
