@@ -57,7 +57,8 @@ try {
     .map(([t, s]) => s - (threads0.get(t) ?? 0))
     .sort((a, b) => b - a)
     .slice(0, 3);
-  if (busiest.length) console.log(`  busiest threads  ${busiest.map((s) => `${s.toFixed(2)} s`).join(", ")} (cpu)`);
+  if (busiest.length)
+    console.log(`  busiest threads  ${busiest.map((s) => `${s.toFixed(2)} s`).join(", ")} (cpu)`);
   for (const phase of ["read", "parse", "write", "thread"] as const) {
     const ms = s.times[phase];
     console.log(

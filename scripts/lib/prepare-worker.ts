@@ -1,7 +1,7 @@
 // Worker thread of PrepareThread (prepare-thread.ts): parses and compresses batches off the main thread.
 import { parentPort } from "node:worker_threads";
 import type { IngestItem } from "../../functions/ingest/prepare";
-import { prepareBatch } from "../../functions/ingest/store";
+import { type PreparedBatch, prepareBatch } from "../../functions/ingest/store";
 import { nodeCodec } from "./node-codec";
 
 export interface PrepareRequest {
@@ -11,9 +11,16 @@ export interface PrepareRequest {
   now: number;
 }
 
-const EMPTY = new Uint8Array(0);
+export type PrepareReply =
+  | { ready: true }
+  | { id: number; batch: PreparedBatch }
+  | { id: number; error: string };
 
-parentPort!.on("message", async (req: PrepareRequest) => {
+const EMPTY = new Uint8Array(0);
+const port = parentPort!;
+
+port.on("message", async (req: PrepareRequest) => {
+  let reply: PrepareReply;
   try {
     const batch = await prepareBatch(req.items, {
       deletions: req.deletions,
@@ -22,8 +29,10 @@ parentPort!.on("message", async (req: PrepareRequest) => {
     });
     // the originals go back compressed only
     for (const m of batch.messages) m.item = { ...m.item, bytes: EMPTY };
-    parentPort!.postMessage({ id: req.id, batch });
+    reply = { id: req.id, batch };
   } catch (error) {
-    parentPort!.postMessage({ id: req.id, error: (error as Error).stack ?? String(error) });
+    reply = { id: req.id, error: (error as Error).stack ?? String(error) };
   }
+  port.postMessage(reply);
 });
+port.postMessage({ ready: true } satisfies PrepareReply);
