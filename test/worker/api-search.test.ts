@@ -156,6 +156,18 @@ describe("modes", () => {
     expect(lexical.body.data.length).toBeGreaterThan(0);
   });
 
+  it("fuzzy finds a misspelt author name: as many messages as that author sent, ranked by similarity", async () => {
+    // Douglas Anderson <dianders@chromium.org>, misspelt
+    const { results, hits, messages } = await searchAll("Dougl Andersn", "&mode=fuzzy");
+    expect(facts.fromAddress.length).toBeGreaterThan(100);
+    expect(messages).toBeGreaterThanOrEqual(facts.fromAddress.length);
+    const fromAuthor = new Set(facts.fromAddress);
+    expect(hits.filter((h) => fromAuthor.has(h.messageId)).length).toBeGreaterThan(0);
+    for (const h of hits) expect((h.scores.fuzzy as { similarity: number }).similarity).toBeGreaterThan(0.5);
+    const scores = results.map((r) => (r as Result & { score: number }).score);
+    expect(scores).toEqual([...scores].sort((a, b) => b - a));
+  });
+
   it("semantic without embeddings is a clear 4xx; hybrid falls back to lexical in meta", async () => {
     const semantic = await get(`/api/v1/lists/${facts.slug}/search?q=kgdboc&mode=semantic`);
     expect(semantic.status).toBe(422);
