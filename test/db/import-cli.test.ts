@@ -47,5 +47,5 @@ describe("npm run import on the embedded database", () => {
     const usage = run("scripts/import.ts", ["scripts/sample/wcn36xx.mbox"], dataDir);
     expect(usage.code).toBe(2);
     expect(usage.err).toContain("usage:");
-  });
+  }, 180_000);
 });
