@@ -112,15 +112,19 @@ export async function fuzzyCandidates(
   // SET LOCAL enable_seqscan: the planner's costs assume native speed and pick sequential word_similarity
   // scans for tables of this size; on the embedded PGlite they are several times slower than the trigram
   // indexes (measured on the kgdb corpus). LOCAL ends with the transaction: a pooled connection keeps no trace.
+  // `needle`, the text as a sub-select, is one value the planner cannot see: given the constant, it estimates
+  // each `<%` by running word_similarity over the column's statistics (6–8 ms of planning on PGlite, about
+  // half of this statement); the indexes are used either way (the same operator with the same value).
+  const needle = sql`(SELECT ${text}::text)`;
   const result = await db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
     return tx.execute<{ email_id: string; thread_id: string; similarity: number }>(sql`
       WITH fa AS MATERIALIZED (
         SELECT id, greatest(word_similarity(${text}, coalesce(canonical_name, '')), word_similarity(${text}, email)) AS sim
-        FROM authors WHERE ${text} <% canonical_name OR ${text} <% email
+        FROM authors WHERE ${needle} <% canonical_name OR ${needle} <% email
       ), m AS (
         SELECT id, max(sim) AS sim FROM (
-          SELECT id, word_similarity(${text}, subject) AS sim FROM emails WHERE ${text} <% subject
+          SELECT id, word_similarity(${text}, subject) AS sim FROM emails WHERE ${needle} <% subject
           UNION ALL
           SELECT emails.id, fa.sim FROM fa JOIN emails ON emails.author_id = fa.id
         ) parts GROUP BY id
