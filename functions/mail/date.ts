@@ -98,7 +98,8 @@ export interface SaneDate {
 }
 
 const DAY_MS = 86_400_000;
-const EPOCH_FLOOR = Date.UTC(1970, 0, 2);
+/** Dates before this are placeholders (the Unix epoch), not dates. */
+export const EPOCH_FLOOR = Date.UTC(1970, 0, 2);
 
 export function saneDate(raw: string | undefined | null, sourceDate: Date): SaneDate {
   if (!raw?.trim()) return { date: sourceDate, source: "fallback", reason: "missing" };

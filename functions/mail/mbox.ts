@@ -1,5 +1,5 @@
 import { bytesToBinary } from "./bytes";
-import { parseMailDate } from "./date";
+import { EPOCH_FLOOR, parseMailDate } from "./date";
 
 export interface MboxEntry {
   /** the message bytes, without the "From " separator line, >From unescaped for mboxrd */
@@ -109,7 +109,9 @@ export class MboxSplitter {
 function parseFromLineDate(line: string): Date | null {
   const m = /([A-Z][a-z]{2})\s+(\d{1,2})\s+(\d{1,2}:\d{2}(?::\d{2})?)\s+(\d{4})/.exec(line);
   if (!m) return null;
-  // git format-patch writes this fixed date on every "From <sha>" line: it is not a date.
+  // git format-patch writes this fixed date on every "From <sha>" line, public-inbox's mboxrd exports the Unix
+  // epoch ("From mboxrd@z Thu Jan  1 00:00:00 1970"): neither is a date.
   if (line.includes("Mon Sep 17 00:00:00 2001")) return null;
-  return parseMailDate(`${m[2]} ${m[1]} ${m[4]} ${m[3]} +0000`);
+  const date = parseMailDate(`${m[2]} ${m[1]} ${m[4]} ${m[3]} +0000`);
+  return date && date.getTime() >= EPOCH_FLOOR ? date : null;
 }

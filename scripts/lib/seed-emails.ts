@@ -24,7 +24,7 @@ export interface CorpusMessage {
 export function corpusMessages(mbox: Uint8Array): CorpusMessage[] {
   const out: CorpusMessage[] = [];
   for (const entry of splitMbox(mbox)) {
-    const parsed = parseMessage(entry.bytes, { sourceDate: entry.fromLineDate ?? new Date(0) });
+    const parsed = parseMessage(entry.bytes, { sourceDate: entry.fromLineDate ?? new Date() });
     if (!parsed.ok || !parsed.message.from) continue;
     const m = parsed.message;
     out.push({

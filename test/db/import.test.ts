@@ -190,5 +190,12 @@ describe("wcn36xx epoch with a deletion", () => {
     });
     expect(s.imported + s.duplicates + s.rejected).toBe(39);
     expect(s.rejected).toBe(0);
+    // public-inbox's mboxrd From lines carry the epoch, not a date: every message keeps its Date header
+    const dates = await database.pool.query(
+      `SELECT count(*) FILTER (WHERE e.date_is_fallback)::int AS fallback, min(e.date) AS first
+         FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id WHERE l.slug = 'wcn-mbox'`,
+    );
+    expect(dates.rows[0].fallback).toBe(0);
+    expect(new Date(dates.rows[0].first).getUTCFullYear()).toBeGreaterThanOrEqual(2019);
   });
 });

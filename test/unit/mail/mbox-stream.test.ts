@@ -34,6 +34,20 @@ describe("MboxSplitter (streaming) = splitMbox (whole file)", () => {
     }
   });
 
+  it("takes the From-line date, except the placeholders of public-inbox (the epoch) and git format-patch", () => {
+    const entry = (fromLine: string) =>
+      [...splitMbox(new TextEncoder().encode(`${fromLine}\nSubject: s\n\nbody\n`))][0]!.fromLineDate;
+    expect(entry("From someone@example.org Tue Nov 24 06:30:00 2026")?.toISOString()).toBe(
+      "2026-11-24T06:30:00.000Z",
+    );
+    expect(entry("From mboxrd@z Thu Jan  1 00:00:00 1970")).toBeNull();
+    expect(entry("From 0123456789abcdef0123456789abcdef01234567 Mon Sep 17 00:00:00 2001")).toBeNull();
+    // the whole public-inbox export: no message takes 1970 as its source date
+    expect([...splitMbox(new Uint8Array(readFileSync(files[0]!)))].map((e) => e.fromLineDate)).toEqual(
+      Array(39).fill(null),
+    );
+  });
+
   it("splits the wcn36xx mbox into one entry per separator whose next line is a header", () => {
     const text = readFileSync(files[0]!, "latin1");
     const separators = text
