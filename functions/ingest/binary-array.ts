@@ -48,3 +48,20 @@ function binaryArray(oid: number, elements: readonly (Uint8Array | null)[]): Uin
   }
   return out;
 }
+
+/** A binary array (as built above) holding only the elements at `positions`, in that order. */
+export function binaryArrayElements(array: Uint8Array, positions: readonly number[]): Uint8Array {
+  const view = new DataView(array.buffer, array.byteOffset, array.byteLength);
+  const count = view.getInt32(12);
+  const elements: (Uint8Array | null)[] = [];
+  let at = 20;
+  for (let i = 0; i < count; i++) {
+    const length = view.getInt32(at);
+    elements.push(length < 0 ? null : array.subarray(at + 4, at + 4 + length));
+    at += 4 + Math.max(length, 0);
+  }
+  return binaryArray(
+    view.getInt32(8),
+    positions.map((p) => elements[p]!),
+  );
+}

@@ -1,6 +1,6 @@
 import type { Pool } from "@neondatabase/serverless";
 import { bodyTsSql, lexTsSql, RECIPE_VERSION } from "../mail/search-text";
-import { binaryByteaArray, binaryTextArray } from "./binary-array";
+import { binaryArrayElements, binaryByteaArray, binaryTextArray } from "./binary-array";
 import {
   type IngestItem,
   type PreparedMessage,
@@ -52,8 +52,7 @@ export type BatchOptions = PrepareOptions & WriteOptions;
 
 export interface Prepared extends PreparedMessage {
   index: number;
-  /** the original bytes, gzipped, their length and SHA-256 */
-  gz: Uint8Array;
+  /** the original bytes' length and SHA-256 (the bytes themselves, gzipped, are in PreparedBatch.columns) */
   rawSize: number;
   sha: string;
 }
@@ -62,6 +61,12 @@ export interface Prepared extends PreparedMessage {
 export interface PreparedBatch {
   /** messages to store, distinct Message-IDs, in batch order */
   messages: Prepared[];
+  /**
+   * The two large columns of `messages`, in order, already encoded as the binary array parameters the INSERTs
+   * send (bodies text[], gzipped originals bytea[]): encoded where the batch is prepared (off the writer's
+   * thread in the importer), and transferable between threads without a copy.
+   */
+  columns: { bodies: Uint8Array; sources: Uint8Array };
   /** outcomes known without the database: rejected, repeated within the batch */
   outcomes: IngestOutcome[];
   /** Message-IDs of the deleted messages */
@@ -111,29 +116,27 @@ export async function prepareBatch(
       continue;
     }
     seen.add(id);
-    messages.push({
-      ...r.message,
-      index,
-      gz: new Uint8Array(),
-      rawSize: items[index]!.bytes.length,
-      sha: "",
-    });
+    messages.push({ ...r.message, index, rawSize: items[index]!.bytes.length, sha: "" });
   }
   const codec = options.codec ?? webCodec;
-  await Promise.all(
+  const gzipped = await Promise.all(
     messages.map(async (p) => {
       const bytes = p.item.bytes;
       const [gz, sha] = await Promise.all([codec.gzip(bytes), codec.sha256Hex(bytes)]);
-      p.gz = gz;
       p.sha = sha;
+      return gz;
     }),
   );
+  const columns = {
+    bodies: binaryTextArray(messages.map((p) => pgText(p.parsed.body))),
+    sources: binaryByteaArray(gzipped),
+  };
   const deletionIds: string[] = [];
   for (const d of options.deletions ?? []) {
     const r = prepareMessage({ bytes: d }, now);
     if (r.ok) deletionIds.push(r.message.parsed.messageId);
   }
-  return { messages, outcomes, deletionIds, parseMs: performance.now() - t0 };
+  return { messages, columns, outcomes, deletionIds, parseMs: performance.now() - t0 };
 }
 
 /** The database part of a batch: one transaction. */
@@ -166,7 +169,15 @@ export async function writeBatch(
     const seeds = new Set<string>();
     const touchedAuthors = new Set<number>();
     if (fresh.length > 0) {
-      await writeEmails(client, listId, fresh);
+      // the encoded columns hold every prepared message: keep those of the fresh ones
+      const columns =
+        fresh.length === prepared.length
+          ? batch.columns
+          : pickColumns(
+              batch.columns,
+              prepared.flatMap((p, i) => (existing.has(p.parsed.messageId) ? [] : [i])),
+            );
+      await writeEmails(client, listId, fresh, columns);
       for (const p of fresh) {
         outcomes.push({ index: p.index, messageId: p.parsed.messageId, status: "stored" });
         seeds.add(p.parsed.messageId);
@@ -221,7 +232,19 @@ interface AuthorUse {
 }
 
 /** Authors (From, To, Cc), their names, emails, sources, recipients and references. Returns email ids in `fresh` order. */
-async function writeEmails(client: Client, listId: number, fresh: Prepared[]): Promise<string[]> {
+function pickColumns(columns: PreparedBatch["columns"], positions: number[]): PreparedBatch["columns"] {
+  return {
+    bodies: binaryArrayElements(columns.bodies, positions),
+    sources: binaryArrayElements(columns.sources, positions),
+  };
+}
+
+async function writeEmails(
+  client: Client,
+  listId: number,
+  fresh: Prepared[],
+  columns: PreparedBatch["columns"],
+): Promise<string[]> {
   const uses = new Map<string, AuthorUse>();
   const use = (address: string, name: string, date: Date) => {
     const key = pgText(address.toLowerCase());
@@ -329,7 +352,7 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
       fresh.map((p) => p.parsed.date.date.toISOString()),
       fresh.map((p) => p.parsed.date.source === "fallback"),
       fresh.map((p) => p.parsed.inReplyTo),
-      binaryTextArray(fresh.map((p) => pgText(p.parsed.body))),
+      columns.bodies,
       fresh.map((p) => p.patch.patchType),
       fresh.map((p) => p.patch.isPatchOnly),
       fresh.map((p) => (p.patch.metadata ? jsonForPg(p.patch.metadata) : null)),
@@ -351,12 +374,7 @@ async function writeEmails(client: Client, listId: number, fresh: Prepared[]): P
   await client.query(
     `INSERT INTO email_sources (email_id, raw, raw_size, raw_sha256)
      SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::int[], $4::text[])`,
-    [
-      emailIds,
-      binaryByteaArray(fresh.map((p) => p.gz)),
-      fresh.map((p) => p.rawSize),
-      fresh.map((p) => p.sha),
-    ],
+    [emailIds, columns.sources, fresh.map((p) => p.rawSize), fresh.map((p) => p.sha)],
   );
 
   // one row per (email, To|Cc): the author ids in header order, as array literals

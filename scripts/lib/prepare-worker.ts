@@ -27,9 +27,16 @@ port.on("message", async (req: PrepareRequest) => {
       now: new Date(req.now),
       codec: nodeCodec,
     });
-    // the originals go back compressed only
-    for (const m of batch.messages) m.item = { ...m.item, bytes: EMPTY };
-    reply = { id: req.id, batch };
+    // the originals and the bodies go back only inside the encoded columns, whose buffers move without a copy
+    for (const m of batch.messages) {
+      m.item = { ...m.item, bytes: EMPTY };
+      m.parsed = { ...m.parsed, body: "" };
+    }
+    port.postMessage({ id: req.id, batch } satisfies PrepareReply, [
+      batch.columns.bodies.buffer as ArrayBuffer,
+      batch.columns.sources.buffer as ArrayBuffer,
+    ]);
+    return;
   } catch (error) {
     reply = { id: req.id, error: (error as Error).stack ?? String(error) };
   }

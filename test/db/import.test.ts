@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
+import { ensureList } from "../../functions/ingest/lists";
 import { gunzip } from "../../functions/ingest/prepare";
+import { ingestBatch } from "../../functions/ingest/store";
 import { RECIPE_VERSION } from "../../functions/mail/search-text";
 import { importSource } from "../../scripts/lib/import-source";
 import { BlobReader, epochCommits } from "../../scripts/lib/mail-sources";
@@ -110,6 +112,32 @@ describe("kgdb-bugreport epoch", () => {
       const back = await gunzip(new Uint8Array(r.raw));
       expect(Buffer.from(back).equals(Buffer.from(original))).toBe(true);
       expect(r.raw_size).toBe(original.length);
+    }
+  });
+
+  it("a batch mixing stored and new messages stores the new ones with their own body and original bytes", async () => {
+    const mail = (n: number) =>
+      new TextEncoder().encode(
+        `Message-ID: <mixed-${n}@example.org>\nFrom: A <a@example.org>\nSubject: mixed ${n}\n` +
+          `Date: Tue, 24 Nov 2026 06:00:0${n} +0000\n\nbody number ${n}\n`,
+      );
+    const list = await ensureList(database.pool, "mixed-batch");
+    await ingestBatch(database.pool, list.id, [{ bytes: mail(1) }, { bytes: mail(3) }]);
+    const r = await ingestBatch(
+      database.pool,
+      list.id,
+      [1, 2, 3, 4].map((n) => ({ bytes: mail(n) })),
+    );
+    expect(r.outcomes.map((o) => o.status).sort()).toEqual(["duplicate", "duplicate", "stored", "stored"]);
+    const rows = await q<{ message_id: string; body: string; raw: Uint8Array }>(
+      `SELECT e.message_id, e.body, s.raw FROM emails e JOIN email_sources s ON s.email_id = e.id
+        WHERE e.mailing_list_id = $1 ORDER BY e.message_id`,
+      [list.id],
+    );
+    expect(rows.map((x) => x.message_id)).toEqual([1, 2, 3, 4].map((n) => `mixed-${n}@example.org`));
+    for (const [i, row] of rows.entries()) {
+      expect(row.body.trim()).toBe(`body number ${i + 1}`);
+      expect(Buffer.from(await gunzip(new Uint8Array(row.raw))).equals(Buffer.from(mail(i + 1)))).toBe(true);
     }
   });
 
