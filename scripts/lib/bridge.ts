@@ -145,7 +145,7 @@ function servePglite(
   sessions: Map<PGlite, PgliteSession>,
 ): void {
   const conn = {};
-  let buffer = Buffer.alloc(0);
+  let buffer: Buffer = Buffer.alloc(0);
   let session: PgliteSession | null = null;
   let startup: Buffer | null = null;
   let unit: Buffer[] = [];
@@ -162,7 +162,7 @@ function servePglite(
     await session.acquire(conn);
     let tail = Buffer.alloc(0);
     try {
-      await session.pg.execProtocolRawStream(new Uint8Array(messages), {
+      await session.pg.execProtocolRawStream(messages, {
         onRawData: (chunk: Uint8Array) => {
           send(chunk);
           tail = Buffer.concat([tail, Buffer.from(chunk)]).subarray(-6);
@@ -212,8 +212,11 @@ function servePglite(
     await run(buildStartup(params));
   };
 
+  // Messages are views into the WebSocket's buffers (fresh for each message, never reused), so a unit is copied
+  // once, when its messages are joined: statements carry megabytes of parameters during an import.
   ws.on("message", (data) => {
-    buffer = Buffer.concat([buffer, toBuffer(data)]);
+    const chunk = toBuffer(data);
+    buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
     while (!closed) {
       if (!startup) {
         if (buffer.length < 8) return;
@@ -239,7 +242,7 @@ function servePglite(
       const length = 1 + buffer.readInt32BE(1);
       if (buffer.length < length) return;
       const type = String.fromCharCode(buffer[0]!);
-      const message = Buffer.from(buffer.subarray(0, length));
+      const message = buffer.subarray(0, length);
       buffer = buffer.subarray(length);
       if (type === "X") {
         closed = true;
@@ -250,7 +253,7 @@ function servePglite(
       unit.push(message);
       // Sync, a simple Query or Flush completes a unit the server answers by itself.
       if (type === "S" || type === "Q" || type === "H") {
-        const messages = Buffer.concat(unit);
+        const messages = unit.length === 1 ? unit[0]! : Buffer.concat(unit);
         unit = [];
         enqueue(() => run(messages));
       }
