@@ -3,15 +3,16 @@ import { ensureList, ensureRepository, markSynced } from "../../functions/ingest
 import type { IngestItem } from "../../functions/ingest/prepare";
 import { type BatchResult, type WriteOptions, writeBatch } from "../../functions/ingest/store";
 import {
-  BlobReader,
   detectSource,
   epochCommits,
   epochRange,
+  type GitBatch,
   maildirFiles,
   maildirItem,
   mboxItems,
 } from "./mail-sources";
 import { PrepareThread } from "./prepare-thread";
+import type { BatchSource } from "./prepare-worker";
 
 export interface ImportSummary {
   read: number;
@@ -74,17 +75,13 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
   // Pipeline: batch N+1 is read and parsed while batch N is written; writes stay in order, one at a time.
   const preparer = new PrepareThread();
   let writing: Promise<void> = Promise.resolve();
-  const submit = async (
-    items: IngestItem[],
-    deletions: Uint8Array[],
-    write: WriteOptions,
-    after?: () => void,
-  ) => {
+  const submit = async (source: BatchSource, write: WriteOptions, after?: () => void) => {
     flushes++;
-    const prepared = preparer.prepare(items, deletions);
+    const prepared = preparer.prepare(source);
     prepared.catch(() => {}); // handled by the write chain below
     await writing;
-    writing = prepared.then(async (batch) => {
+    writing = prepared.then(async ({ batch, readMs }) => {
+      summary.times.read += readMs;
       account(await writeBatch(pool, list.id, batch, write));
       after?.();
     });
@@ -98,34 +95,18 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
         const { range, count } = epochRange(epoch.gitDir, repo.lastIndexedCommit);
         if (count === 0) continue;
         const total = Math.min(count, limit);
-        const blobs = new BlobReader(epoch.gitDir);
-        try {
-          let batch: { sha: string; time: Date; message?: string; deletion?: string }[] = [];
+        {
+          let batch: GitBatch["commits"] = [];
           let done = 0;
           const flush = async () => {
             if (batch.length === 0) return;
-            const t0 = performance.now();
-            const messageBlobs = await blobs.read(batch.filter((c) => c.message).map((c) => c.message!));
-            const deletionBlobs = await blobs.read(batch.filter((c) => c.deletion).map((c) => c.deletion!));
-            summary.times.read += performance.now() - t0;
-            let i = 0;
-            const items: IngestItem[] = [];
-            for (const c of batch) {
-              if (c.message)
-                items.push({
-                  bytes: messageBlobs[i++]!,
-                  sourceDate: c.time,
-                  commit: c.sha,
-                  epoch: epoch.order,
-                });
-            }
             const last = batch[batch.length - 1]!.sha;
             summary.read += batch.length;
-            const batchLength = batch.length;
+            const commits = batch;
             batch = [];
+            // the preparing thread reads the blobs (git cat-file) itself
             await submit(
-              items,
-              deletionBlobs,
+              { git: { gitDir: epoch.gitDir, epoch: epoch.order, commits } },
               {
                 inTransaction: async (client) => {
                   await client.query(
@@ -135,25 +116,23 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
                 },
               },
               () => {
-                done += batchLength;
+                done += commits.length;
                 options.onProgress?.(done, total, summary);
               },
             );
           };
-          // read time = waiting for git log (here) + git cat-file (in flush)
+          // read time = waiting for git log (here) + git cat-file (where the batch is prepared)
           let waitStart = performance.now();
           for await (const c of epochCommits(epoch.gitDir, range)) {
             summary.times.read += performance.now() - waitStart;
             if (limit <= 0) break;
             limit--;
-            batch.push(c);
+            batch.push({ ...c, time: c.time.getTime() });
             if (full(batch.length)) await flush();
             waitStart = performance.now();
           }
           await flush();
           await writing;
-        } finally {
-          blobs.close();
         }
       }
     } else {
@@ -172,7 +151,7 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
         const batch = items;
         items = [];
         summary.read += batch.length;
-        await submit(batch, [], {}, () => {
+        await submit({ items: batch, deletions: [] }, {}, () => {
           done += batch.length;
           options.onProgress?.(done, total, summary);
         });

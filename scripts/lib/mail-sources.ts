@@ -132,8 +132,19 @@ export class BlobReader {
     }
   }
 
-  /** Read several blobs: the requests are written at once, the answers read in order. */
-  async read(ids: string[]): Promise<Uint8Array[]> {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Read several blobs: the requests are written at once, the answers read in order. Calls take turns (one
+   * git process answers them all, in the order asked).
+   */
+  read(ids: string[]): Promise<Uint8Array[]> {
+    const turn = this.queue.then(() => this.readNow(ids));
+    this.queue = turn.catch(() => {});
+    return turn;
+  }
+
+  private async readNow(ids: string[]): Promise<Uint8Array[]> {
     if (ids.length === 0) return [];
     this.child.stdin.write(`${ids.join("\n")}\n`);
     const out: Uint8Array[] = [];
@@ -157,6 +168,50 @@ export class BlobReader {
   close(): void {
     this.child.stdin.end();
   }
+}
+
+/** A batch of epoch commits whose blobs are still to be read (by whichever thread prepares the batch). */
+export interface GitBatch {
+  gitDir: string;
+  epoch: number;
+  commits: { sha: string; time: number; message?: string; deletion?: string }[];
+}
+
+/** One BlobReader per git folder, kept open across batches. */
+export class BlobReaders {
+  private readers = new Map<string, BlobReader>();
+
+  get(gitDir: string): BlobReader {
+    let reader = this.readers.get(gitDir);
+    if (!reader) {
+      reader = new BlobReader(gitDir);
+      this.readers.set(gitDir, reader);
+    }
+    return reader;
+  }
+
+  close(): void {
+    for (const reader of this.readers.values()) reader.close();
+    this.readers.clear();
+  }
+}
+
+/** The messages a batch of commits adds, and the messages its deletion commits remove. */
+export async function readGitBatch(
+  readers: BlobReaders,
+  batch: GitBatch,
+): Promise<{ items: IngestItem[]; deletions: Uint8Array[] }> {
+  const blobs = readers.get(batch.gitDir);
+  const added = batch.commits.filter((c) => c.message);
+  const messages = await blobs.read(added.map((c) => c.message!));
+  const deletions = await blobs.read(batch.commits.filter((c) => c.deletion).map((c) => c.deletion!));
+  const items = added.map((c, i) => ({
+    bytes: messages[i]!,
+    sourceDate: new Date(c.time),
+    commit: c.sha,
+    epoch: batch.epoch,
+  }));
+  return { items, deletions };
 }
 
 /** Messages of an mbox / mboxrd file, streamed: only the message being read is held in memory. */

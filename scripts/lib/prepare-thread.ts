@@ -1,20 +1,21 @@
+import { once } from "node:events";
 import type { Worker } from "node:worker_threads";
-import type { IngestItem } from "../../functions/ingest/prepare";
-import { type PreparedBatch, prepareBatch } from "../../functions/ingest/store";
-import { nodeCodec } from "./node-codec";
-import type { PrepareReply, PrepareRequest } from "./prepare-worker";
+import { BlobReaders } from "./mail-sources";
+import { type BatchSource, type Prepared, type PrepareReply, prepareSource } from "./prepare-worker";
 import { startTsThread } from "./ts-thread";
 
 /**
- * prepareBatch (parse, compress, hash) on a worker thread, so the importer parses batch N+1 while the main
- * thread writes batch N. The thread takes about half a second to load its modules: until it says it is ready,
- * batches are prepared here (the main thread has nothing else to do then), so the first write is not delayed.
+ * Reading (git blobs) and prepareBatch (parse, compress, hash) on a worker thread, so the importer prepares
+ * batch N+1 while the main thread writes batch N. The thread takes about half a second to load its modules:
+ * until it says it is ready, batches are prepared here (the main thread has nothing else to do then), so the
+ * first write is not delayed.
  */
 export class PrepareThread {
   private worker: Worker;
   private ready = false;
+  private local = new BlobReaders();
   private next = 0;
-  private waiting = new Map<number, { resolve(b: PreparedBatch): void; reject(e: Error): void }>();
+  private waiting = new Map<number, { resolve(p: Prepared): void; reject(e: Error): void }>();
   private failed: Error | null = null;
 
   constructor() {
@@ -27,7 +28,7 @@ export class PrepareThread {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
       if ("error" in m) w?.reject(new Error(`prepare thread: ${m.error}`));
-      else w?.resolve(m.batch);
+      else w?.resolve(m);
     });
     const fail = (error: Error) => {
       this.failed ??= error;
@@ -38,18 +39,20 @@ export class PrepareThread {
     this.worker.on("exit", (code) => fail(new Error(`prepare thread exited (${code})`)));
   }
 
-  prepare(items: IngestItem[], deletions: Uint8Array[] = [], now = new Date()): Promise<PreparedBatch> {
+  prepare(source: BatchSource, now = new Date()): Promise<Prepared> {
     if (this.failed) return Promise.reject(this.failed);
-    if (!this.ready) return prepareBatch(items, { deletions, now, codec: nodeCodec });
+    if (!this.ready) return prepareSource(this.local, source, now);
     const id = this.next++;
-    const request: PrepareRequest = { id, items, deletions, now: now.getTime() };
     return new Promise((resolve, reject) => {
       this.waiting.set(id, { resolve, reject });
-      this.worker.postMessage(request);
+      this.worker.postMessage({ id, source, now: now.getTime() });
     });
   }
 
   async close(): Promise<void> {
-    await this.worker.terminate();
+    this.local.close();
+    const exited = once(this.worker, "exit");
+    this.worker.postMessage("close");
+    await exited;
   }
 }

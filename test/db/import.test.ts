@@ -95,6 +95,18 @@ describe("kgdb-bugreport epoch", () => {
     expect(await threadShape("kgdb-halves")).toEqual(whole);
   });
 
+  it("a BlobReader answers concurrent reads each with its own blobs", async () => {
+    const ids: string[] = [];
+    for await (const c of epochCommits(join(kgdb, "git/0.git"), ["HEAD"])) if (c.message) ids.push(c.message);
+    const one = new BlobReader(join(kgdb, "git/0.git"));
+    const sequential = [await one.read(ids.slice(0, 40)), await one.read(ids.slice(40, 90))];
+    const concurrent = await Promise.all([one.read(ids.slice(0, 40)), one.read(ids.slice(40, 90))]);
+    one.close();
+    expect(concurrent.map((blobs) => blobs.map((b) => Buffer.from(b).toString("latin1")))).toEqual(
+      sequential.map((blobs) => blobs.map((b) => Buffer.from(b).toString("latin1"))),
+    );
+  });
+
   it("keeps the original bytes exactly (gzip + sha256)", async () => {
     const commits: { sha: string; message?: string }[] = [];
     for await (const c of epochCommits(join(kgdb, "git/0.git"), ["HEAD"]))
