@@ -9,6 +9,15 @@ import { type PageWindow, totalOf, totalOver, withoutTotal } from "./paging";
 
 export type AuthorSort = "activity" | "name" | "recent";
 
+/** What every author query returns of the author. */
+const authorColumns = {
+  id: authors.id,
+  email: authors.email,
+  name: authors.canonicalName,
+  firstSeen: authors.firstSeen,
+  lastSeen: authors.lastSeen,
+};
+
 /** Messages across all lists: the activity measure. */
 const emailCount = sql<number>`coalesce((SELECT sum(${authorMailingListActivity.emailCount})::int
   FROM ${authorMailingListActivity} WHERE ${authorMailingListActivity.authorId} = ${authors.id}), 0)`.mapWith(
@@ -42,11 +51,7 @@ export async function searchAuthors(db: Db, q: string | undefined, sort: AuthorS
         : [desc(emailCount), asc(authors.id)];
   const rows = await db
     .select({
-      id: authors.id,
-      email: authors.email,
-      name: authors.canonicalName,
-      firstSeen: authors.firstSeen,
-      lastSeen: authors.lastSeen,
+      ...authorColumns,
       emailCount,
       similarity: similarity ?? sql<null>`NULL`,
       total: totalOver(),
@@ -67,17 +72,7 @@ export async function searchAuthors(db: Db, q: string | undefined, sort: AuthorS
 }
 
 export async function findAuthor(db: Db, id: number) {
-  const [author] = await db
-    .select({
-      id: authors.id,
-      email: authors.email,
-      name: authors.canonicalName,
-      firstSeen: authors.firstSeen,
-      lastSeen: authors.lastSeen,
-    })
-    .from(authors)
-    .where(eq(authors.id, id))
-    .limit(1);
+  const [author] = await db.select(authorColumns).from(authors).where(eq(authors.id, id)).limit(1);
   if (!author) return null;
   const aliases = await db
     .select({

@@ -169,14 +169,10 @@ export async function writeBatch(
     const seeds = new Set<string>();
     const touchedAuthors = new Set<number>();
     if (fresh.length > 0) {
-      // the encoded columns hold every prepared message: keep those of the fresh ones
-      const columns =
-        fresh.length === prepared.length
-          ? batch.columns
-          : pickColumns(
-              batch.columns,
-              prepared.flatMap((p, i) => (existing.has(p.parsed.messageId) ? [] : [i])),
-            );
+      const columns = freshColumns(
+        batch,
+        prepared.flatMap((p, i) => (existing.has(p.parsed.messageId) ? [] : [i])),
+      );
       await writeEmails(client, listId, fresh, columns);
       for (const p of fresh) {
         outcomes.push({ index: p.index, messageId: p.parsed.messageId, status: "stored" });
@@ -231,20 +227,22 @@ interface AuthorUse {
   names: Map<string, { count: number; first: Date; last: Date }>;
 }
 
-/** Authors (From, To, Cc), their names, emails, sources, recipients and references. Returns email ids in `fresh` order. */
-function pickColumns(columns: PreparedBatch["columns"], positions: number[]): PreparedBatch["columns"] {
+/** The encoded columns of the batch's messages at `positions` (the fresh ones): all of them as they are. */
+function freshColumns(batch: PreparedBatch, positions: number[]): PreparedBatch["columns"] {
+  if (positions.length === batch.messages.length) return batch.columns;
   return {
-    bodies: binaryArrayElements(columns.bodies, positions),
-    sources: binaryArrayElements(columns.sources, positions),
+    bodies: binaryArrayElements(batch.columns.bodies, positions),
+    sources: binaryArrayElements(batch.columns.sources, positions),
   };
 }
 
+/** Authors (From, To, Cc), their names, emails, sources, recipients and references of the `fresh` messages. */
 async function writeEmails(
   client: Client,
   listId: number,
   fresh: Prepared[],
   columns: PreparedBatch["columns"],
-): Promise<string[]> {
+): Promise<void> {
   const uses = new Map<string, AuthorUse>();
   const use = (address: string, name: string, date: Date) => {
     const key = pgText(address.toLowerCase());
@@ -412,7 +410,6 @@ async function writeEmails(
       [ref.email, ref.id, ref.pos],
     );
   }
-  return emailIds;
 }
 
 /** Recompute per-list activity (first/last date, email and thread counts) of the given authors. */

@@ -52,7 +52,7 @@ try {
   console.log(`overall  ${(s.times.total / 1000).toFixed(2)} s  ${rate(s.times.total)}`);
   // wall time depends on what else runs on the machine; this process's CPU time much less so
   console.log(`  cpu    ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (this process, all threads)`);
-  // the busiest threads: the embedded database's, the main one (read, encode), the parser's
+  // the busiest threads still running: the embedded database's, the main one (writes), V8's helpers
   const busiest = [...threadCpu()]
     .map(([t, s]) => s - (threads0.get(t) ?? 0))
     .sort((a, b) => b - a)

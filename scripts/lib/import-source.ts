@@ -1,16 +1,7 @@
 import type { Pool } from "@neondatabase/serverless";
 import { ensureList, ensureRepository, markSynced } from "../../functions/ingest/lists";
-import type { IngestItem } from "../../functions/ingest/prepare";
 import { type BatchResult, type WriteOptions, writeBatch } from "../../functions/ingest/store";
-import {
-  detectSource,
-  epochCommits,
-  epochRange,
-  type GitBatch,
-  maildirFiles,
-  maildirItem,
-  mboxItems,
-} from "./mail-sources";
+import { detectSource, epochCommits, epochRange, maildirFiles, maildirItem, mboxItems } from "./mail-sources";
 import { PrepareThread } from "./prepare-thread";
 import type { BatchSource } from "./prepare-worker";
 
@@ -75,7 +66,7 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
   // Pipeline: batch N+1 is read and parsed while batch N is written; writes stay in order, one at a time.
   const preparer = new PrepareThread();
   let writing: Promise<void> = Promise.resolve();
-  const submit = async (source: BatchSource, write: WriteOptions, after?: () => void) => {
+  const submit = async (source: BatchSource, write: WriteOptions, after: () => void) => {
     flushes++;
     const prepared = preparer.prepare(source);
     prepared.catch(() => {}); // handled by the write chain below
@@ -83,9 +74,28 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
     writing = prepared.then(async ({ batch, readMs }) => {
       summary.times.read += readMs;
       account(await writeBatch(pool, list.id, batch, write));
-      after?.();
+      after();
     });
     writing.catch(() => {}); // awaited by the next submit or at the end
+  };
+  // Reads `units` (commits or messages) up to the limit, handing them to `flush` in batches; the time spent
+  // waiting for the source counts as read time. Returns once every batch is written.
+  const drain = async <T>(units: AsyncIterable<T>, flush: (batch: T[]) => Promise<void>) => {
+    let batch: T[] = [];
+    let waitStart = performance.now();
+    for await (const unit of units) {
+      summary.times.read += performance.now() - waitStart;
+      if (limit <= 0) break;
+      limit--;
+      batch.push(unit);
+      if (full(batch.length)) {
+        await flush(batch);
+        batch = [];
+      }
+      waitStart = performance.now();
+    }
+    if (batch.length > 0) await flush(batch);
+    await writing;
   };
 
   try {
@@ -95,45 +105,27 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
         const { range, count } = epochRange(epoch.gitDir, repo.lastIndexedCommit);
         if (count === 0) continue;
         const total = Math.min(count, limit);
-        {
-          let batch: GitBatch["commits"] = [];
-          let done = 0;
-          const flush = async () => {
-            if (batch.length === 0) return;
-            const last = batch[batch.length - 1]!.sha;
-            summary.read += batch.length;
-            const commits = batch;
-            batch = [];
-            // the preparing thread reads the blobs (git cat-file) itself
-            await submit(
-              { git: { gitDir: epoch.gitDir, epoch: epoch.order, commits } },
-              {
-                inTransaction: async (client) => {
-                  await client.query(
-                    "UPDATE mailing_list_repositories SET last_indexed_commit = $1 WHERE id = $2",
-                    [last, repo.id],
-                  );
-                },
+        let done = 0;
+        // the preparing thread reads the blobs (git cat-file) itself
+        await drain(epochCommits(epoch.gitDir, range), async (commits) => {
+          summary.read += commits.length;
+          const last = commits[commits.length - 1]!.sha;
+          await submit(
+            { git: { gitDir: epoch.gitDir, epoch: epoch.order, commits } },
+            {
+              inTransaction: async (client) => {
+                await client.query(
+                  "UPDATE mailing_list_repositories SET last_indexed_commit = $1 WHERE id = $2",
+                  [last, repo.id],
+                );
               },
-              () => {
-                done += commits.length;
-                options.onProgress?.(done, total, summary);
-              },
-            );
-          };
-          // read time = waiting for git log (here) + git cat-file (where the batch is prepared)
-          let waitStart = performance.now();
-          for await (const c of epochCommits(epoch.gitDir, range)) {
-            summary.times.read += performance.now() - waitStart;
-            if (limit <= 0) break;
-            limit--;
-            batch.push({ ...c, time: c.time.getTime() });
-            if (full(batch.length)) await flush();
-            waitStart = performance.now();
-          }
-          await flush();
-          await writing;
-        }
+            },
+            () => {
+              done += commits.length;
+              options.onProgress?.(done, total, summary);
+            },
+          );
+        });
       }
     } else {
       // a maildir's files are listed first (their number gives the progress total); an mbox is streamed
@@ -144,29 +136,14 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
             for (const f of files) yield maildirItem(f);
           })()
         : mboxItems(options.source);
-      let items: IngestItem[] = [];
       let done = 0;
-      const flush = async () => {
-        if (items.length === 0) return;
-        const batch = items;
-        items = [];
-        summary.read += batch.length;
-        await submit({ items: batch, deletions: [] }, {}, () => {
-          done += batch.length;
+      await drain(source, async (items) => {
+        summary.read += items.length;
+        await submit({ items, deletions: [] }, {}, () => {
+          done += items.length;
           options.onProgress?.(done, total, summary);
         });
-      };
-      let waitStart = performance.now();
-      for await (const item of source) {
-        summary.times.read += performance.now() - waitStart;
-        if (limit <= 0) break;
-        limit--;
-        items.push(item);
-        if (full(items.length)) await flush();
-        waitStart = performance.now();
-      }
-      await flush();
-      await writing;
+      });
     }
   } finally {
     await preparer.close();

@@ -108,6 +108,8 @@ export class BlobReader {
   private buffer: Buffer = Buffer.alloc(0);
   private waiting: (() => void) | null = null;
   private ended = false;
+  /** the read() calls, one after another */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(gitDir: string) {
     this.child = spawn("git", ["--git-dir", gitDir, "cat-file", "--batch"]);
@@ -131,8 +133,6 @@ export class BlobReader {
       this.waiting = null;
     }
   }
-
-  private queue: Promise<unknown> = Promise.resolve();
 
   /**
    * Read several blobs: the requests are written at once, the answers read in order. Calls take turns (one
@@ -174,7 +174,7 @@ export class BlobReader {
 export interface GitBatch {
   gitDir: string;
   epoch: number;
-  commits: { sha: string; time: number; message?: string; deletion?: string }[];
+  commits: EpochCommit[];
 }
 
 /** One BlobReader per git folder, kept open across batches. */
@@ -207,7 +207,7 @@ export async function readGitBatch(
   const deletions = await blobs.read(batch.commits.filter((c) => c.deletion).map((c) => c.deletion!));
   const items = added.map((c, i) => ({
     bytes: messages[i]!,
-    sourceDate: new Date(c.time),
+    sourceDate: c.time,
     commit: c.sha,
     epoch: batch.epoch,
   }));
