@@ -62,6 +62,19 @@ describe("known queries against the raw mail", () => {
     expect(messages).toBeGreaterThan(facts.subjectWord.length);
     expect(hits[0]!.matched).toContain("subject");
     expect(hits.some((h) => h.snippet.includes("<mark>"))).toBe(true);
+    // a hit whose body has the word shows it marked; one matched elsewhere shows the body's opening words
+    const inBody = hits.filter((h) => h.matched.includes("body"));
+    const elsewhere = hits.filter((h) => !h.matched.includes("body"));
+    expect(inBody.length).toBeGreaterThan(10);
+    expect(elsewhere.length).toBeGreaterThan(0);
+    const marked = inBody.filter((h) => /<mark>kgdboc<\/mark>/i.test(h.snippet));
+    expect(marked.length / inBody.length).toBeGreaterThan(0.9);
+    for (const h of elsewhere) {
+      expect(h.snippet).not.toContain("<mark>");
+      expect(h.snippet.length).toBeGreaterThan(0);
+      expect(h.snippet.length).toBeLessThanOrEqual(240 * 6); // HTML escapes at most sixfold
+      expect(h.snippet).not.toMatch(/\s\s/);
+    }
   });
 
   it("an author: f: matches the From address", async () => {
