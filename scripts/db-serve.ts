@@ -3,7 +3,12 @@
 import { EMBEDDED_URL } from "./lib/embedded";
 import { serveEmbedded } from "./lib/embedded-server";
 
-const server = await serveEmbedded().catch((error: Error) => {
+const server = await serveEmbedded(undefined, {
+  vacuum: {
+    onVacuum: (ms) => console.log(`vacuum analyze after writes: ${(ms / 1000).toFixed(1)}s`),
+    onError: (error) => console.error(`vacuum analyze failed: ${error.message}`),
+  },
+}).catch((error: Error) => {
   console.error(`error: ${error.message}`);
   process.exit(1);
 });

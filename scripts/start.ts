@@ -24,7 +24,12 @@ const root = resolve(import.meta.dirname, "..");
 
 let server: EmbeddedServer;
 try {
-  server = await serveEmbedded(dir);
+  server = await serveEmbedded(dir, {
+    vacuum: {
+      onVacuum: (ms) => console.log(`[${elapsed()}] vacuum analyze after writes: ${(ms / 1000).toFixed(1)}s`),
+      onError: (error) => console.error(`[${elapsed()}] vacuum analyze failed: ${error.message}`),
+    },
+  });
 } catch (error) {
   console.error(`error: ${(error as Error).message}`);
   process.exit(1);
