@@ -21,7 +21,7 @@ import { reciprocalRankFusion } from "../../search/fusion";
 import { groupByThread } from "../../search/group-hits";
 import { formatQuery, parseQuery, QuerySyntaxError } from "../../search/query-parser";
 import { type CompiledQuery, compileQuery } from "../../search/query-sql";
-import { HEADLINE_OPTIONS, snippetHtml } from "../../search/snippet";
+import { HEADLINE_OPTIONS, MARK_START, snippetHtml } from "../../search/snippet";
 import { requireList } from "./lists";
 import {
   authorRef,
@@ -355,6 +355,7 @@ export async function search(
       config: SEARCH_CONFIG,
       preparedBodySql,
       headlineOptions: HEADLINE_OPTIONS,
+      markStart: MARK_START,
     },
   );
 
