@@ -87,6 +87,7 @@ describe("admin: search index", () => {
     expect(d.migrations.applied).toContain("0003_backfill");
     expect(d.rowCounts).toMatchObject({ emails: 1510, mailing_lists: 2, sync_jobs: 2 });
     expect(d.rowCounts.authors).toBeGreaterThan(10);
+    expect(d.estimatedRowCounts).toEqual([]);
     expect(d.extensions.map((e: { name: string }) => e.name)).toEqual(
       expect.arrayContaining(["vector", "pg_trgm"]),
     );
@@ -97,5 +98,18 @@ describe("admin: search index", () => {
     expect(d.jobs).toEqual({ queued: 2, running: 0, succeeded: 0, failed: 0, cancelled: 0 });
     expect(d.searchIndex.emails).toBe(1510);
     expect(d.server.version).toMatch(/^\d+/);
+  });
+
+  it("gives the planner's estimate, not count(*), for tables it believes hold 100,000 rows or more", async () => {
+    // The statistics of a large mirror, without writing 250,000 rows: what ANALYZE or autovacuum would record.
+    await db.pool.query("UPDATE pg_class SET reltuples = 250000 WHERE oid = 'public.email_references'::regclass");
+    try {
+      const d = (await call("GET", "/admin/v1/database/status")).body.data;
+      expect(d.rowCounts.email_references).toBe(250000);
+      expect(d.estimatedRowCounts).toEqual(["email_references"]);
+      expect(d.rowCounts.emails).toBe(1510); // still counted
+    } finally {
+      await db.pool.query("ANALYZE email_references");
+    }
   });
 });
