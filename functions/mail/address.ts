@@ -79,6 +79,11 @@ function cleanName(s: string): string {
   return name;
 }
 
+/** One address, never a list: `Last, First <a@b>` is one person (trailers write names unquoted). */
+export function parseAddress(entry: string): Address | null {
+  return parseOne(entry.trim());
+}
+
 function parseOne(entry: string): Address | null {
   const lt = entry.lastIndexOf("<");
   const gt = entry.indexOf(">", lt);

@@ -1,5 +1,5 @@
-import { parseAddressList } from "./address";
 import type { ParsedAttachment } from "./parse";
+import { parseTrailerPerson } from "./trailers";
 
 /**
  * Patch recognition on a message body (and its patch-like attachments).
@@ -87,7 +87,8 @@ interface DiffScan {
   firstLine: number;
 }
 
-const HUNK = /^@@ -\d+(?:,(\d+))? \+\d+(?:,(\d+))? @@/;
+// Also the combined-diff form of merges ("@@@ -a,b -c,d +e,f @@@"), counted by its first parent.
+const HUNK = /^@@+ -\d+(?:,(\d+))?(?: -\d+(?:,\d+)?)* \+\d+(?:,(\d+))? @@/;
 
 function stripPath(p: string): string {
   let path = p.trim().replace(/\t.*$/, "");
@@ -227,11 +228,9 @@ export function scanDiff(lines: string[]): DiffScan {
 function parseTrailerValue(key: string, value: string, line: number): Trailer {
   const t: Trailer = { key, value, line };
   if (PERSON_TRAILER(key.toLowerCase())) {
-    const a = parseAddressList(value.replace(/\s+#.*$/, ""))[0];
-    if (a) {
-      t.email = a.address;
-      if (a.name) t.name = a.name;
-    } else t.name = value;
+    const p = parseTrailerPerson(value);
+    if (p.email) t.email = p.email;
+    if (p.name) t.name = p.name;
   }
   return t;
 }

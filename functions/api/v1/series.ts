@@ -2,15 +2,18 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { findSeries, replyTrailers, seriesMessages, seriesVersions } from "../../../db/queries/series";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
-import { parseAddressList } from "../../mail/address";
+import { countsFromReply, parseTrailerPerson, type TrailerPerson } from "../../mail/trailers";
 import { requireList } from "./lists";
 import { errorResponses, idString, iso, jsonContent, slugParam } from "./params";
 import { authorRefSchema, presentAuthor } from "./present";
 
 /**
  * A series with all its versions. Each patch carries a tally of who reviewed, acked and tested it: the
- * trailers in the patch itself plus those sent in direct replies to it; trailers sent in reply to the
- * cover letter apply to the whole version (as b4 applies them) and are tallied on the version.
+ * trailers in the patch itself plus those its replies give, at any depth (test/worker/series-trailers-b4
+ * holds the tallies to b4's own expected answers); trailers sent in reply to the cover letter apply to the
+ * whole version (as b4 applies them) and are tallied on the cover letter. A reply's Reviewed-by, Acked-by,
+ * Tested-by or Nacked-by counts only when it names its sender (b4's rule: "Reviewed-by: someone else" is
+ * not that person's word); see functions/mail/trailers.ts.
  */
 
 const personSchema = z
@@ -76,13 +79,10 @@ function emptyTally(): Tally {
   return { reviewedBy: [], ackedBy: [], testedBy: [], nackedBy: [], reportedBy: [] };
 }
 
-function addTrailer(tally: Tally, key: string, value: string, emailId: number) {
+function addTrailer(tally: Tally, key: string, found: TrailerPerson, emailId: number) {
   const slot = TALLY_KEY[key.toLowerCase()];
   if (!slot) return;
-  const address = parseAddressList(value.replace(/\s+#.*$/, ""))[0];
-  const person = address
-    ? { name: address.name || null, email: address.address.toLowerCase() || null, emailId }
-    : { name: value, email: null, emailId };
+  const person = { name: found.name, email: found.email?.toLowerCase() || null, emailId };
   // One person counts once per kind, wherever they said it.
   const same = (p: { name: string | null; email: string | null }) =>
     person.email ? p.email === person.email : p.name === person.name;
@@ -130,13 +130,15 @@ export const seriesRouter = createRouter().openapi(
       const tally = emptyTally();
       const own = (m.patchMetadata as { trailers?: MetadataTrailer[] } | null)?.trailers;
       for (const t of Array.isArray(own) ? own : []) {
-        if (typeof t.key === "string" && typeof t.value === "string") addTrailer(tally, t.key, t.value, m.id);
+        if (typeof t.key === "string" && typeof t.value === "string")
+          addTrailer(tally, t.key, parseTrailerPerson(t.value), m.id);
       }
       tallies.set(m.messageId, tally);
     }
     for (const r of replies) {
       const tally = tallies.get(r.inReplyTo);
-      if (tally) addTrailer(tally, r.key, r.value, r.emailId);
+      const person = parseTrailerPerson(r.value);
+      if (tally && countsFromReply(r.key, person, r.sender)) addTrailer(tally, r.key, person, r.emailId);
     }
 
     const data = versions.map((v) => {
