@@ -37,5 +37,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1795495333171,
     "hash": "f1f9ab417c851451b7ef65eb9d2f0250619d2881ff4334d0ba9d69d66739eff4",
     "hasDown": true
+  },
+  {
+    "tag": "0006_patch_paths",
+    "when": 1795505435804,
+    "hash": "a530288006c918108ec490ffdd89b8d67f4cfa04941fb60a7c53f153b2678d32",
+    "hasDown": true
   }
 ];

@@ -114,6 +114,9 @@ export const emails = pgTable(
     index("emails_lex_ts_idx").using("gin", t.lexTs),
     index("emails_body_ts_idx").using("gin", t.bodyTs),
     index("emails_subject_trgm_idx").using("gin", t.subject.op("gin_trgm_ops")),
+    // dfn: (a file touched by a patch) matches the paths patch_paths() lists, by trigrams (migration 0006
+    // defines the function; functions/search/query-sql.ts touchesFile)
+    index("emails_patch_paths_trgm_idx").using("gin", sql`patch_paths(${t.patchMetadata}) gin_trgm_ops`),
     check("emails_epoch_check", sql`${t.epoch} IS NULL OR ${t.epoch} >= 0`),
     check(
       "emails_series_position_check",
