@@ -69,7 +69,9 @@ export async function lexicalCandidates(
   limit: number,
 ): Promise<LexicalHit[]> {
   const order = (r: string) =>
-    sql.raw(`${r}.lex_rank + ${BODY_WEIGHT}::float8 * ${r}.body_rank DESC, ${r}.date DESC, ${r}.email_id DESC`);
+    sql.raw(
+      `${r}.lex_rank + ${BODY_WEIGHT}::float8 * ${r}.body_rank DESC, ${r}.date DESC, ${r}.email_id DESC`,
+    );
   const result = await db.execute<{
     email_id: string;
     thread_id: string;

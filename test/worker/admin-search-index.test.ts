@@ -102,7 +102,9 @@ describe("admin: search index", () => {
 
   it("gives the planner's estimate, not count(*), for tables it believes hold 100,000 rows or more", async () => {
     // The statistics of a large mirror, without writing 250,000 rows: what ANALYZE or autovacuum would record.
-    await db.pool.query("UPDATE pg_class SET reltuples = 250000 WHERE oid = 'public.email_references'::regclass");
+    await db.pool.query(
+      "UPDATE pg_class SET reltuples = 250000 WHERE oid = 'public.email_references'::regclass",
+    );
     try {
       const d = (await call("GET", "/admin/v1/database/status")).body.data;
       expect(d.rowCounts.email_references).toBe(250000);
