@@ -40,8 +40,8 @@ export const MIGRATIONS: KnownMigration[] = [
   },
   {
     "tag": "0006_patch_paths",
-    "when": 1795505435804,
-    "hash": "a530288006c918108ec490ffdd89b8d67f4cfa04941fb60a7c53f153b2678d32",
+    "when": 1795506228947,
+    "hash": "346d1576cf7a41c48b1e0b615e42d8d6bd0056fb9ad10b7b9d7f430516b8fc63",
     "hasDown": true
   }
 ];

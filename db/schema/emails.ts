@@ -116,7 +116,9 @@ export const emails = pgTable(
     index("emails_subject_trgm_idx").using("gin", t.subject.op("gin_trgm_ops")),
     // dfn: (a file touched by a patch) matches the paths patch_paths() lists, by trigrams (migration 0006
     // defines the function; functions/search/query-sql.ts touchesFile)
-    index("emails_patch_paths_trgm_idx").using("gin", sql`patch_paths(${t.patchMetadata}) gin_trgm_ops`),
+    index("emails_patch_paths_trgm_idx")
+      .using("gin", sql`patch_paths(${t.patchMetadata}) gin_trgm_ops`)
+      .where(sql`${t.patchMetadata} IS NOT NULL`),
     check("emails_epoch_check", sql`${t.epoch} IS NULL OR ${t.epoch} >= 0`),
     check(
       "emails_series_position_check",

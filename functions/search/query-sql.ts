@@ -76,7 +76,8 @@ function recipientMatches(text: string, kinds: ("to" | "cc")[]): SQL {
  */
 function touchesFile(path: string): SQL {
   const name = path.replace(/^\/+|\/+$/g, "").replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
-  return sql`patch_paths(${emails.patchMetadata}) ~ ${`[\n/]${name}\n|\n${name}/`}`;
+  // `IS NOT NULL` is the partial index's condition, said so the planner may use it
+  return sql`(${emails.patchMetadata} IS NOT NULL AND patch_paths(${emails.patchMetadata}) ~ ${`[\n/]${name}\n|\n${name}/`})`;
 }
 
 function textPredicate(node: TextNode): SQL {
