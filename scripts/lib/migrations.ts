@@ -131,6 +131,12 @@ export async function revertMigrations(
   onProgress: (tag: string) => void = () => {},
 ): Promise<{ reverted: string[]; status: MigrationStatus }> {
   const status = await migrationStatus(pool, files);
+  if (status.unknown.length > 0) {
+    throw new MigrationError(
+      `the database has migrations this code does not know (created_at ${status.unknown.join(", ")}): ` +
+        "revert them with the code that applied them first; reverting an older one beneath them could break them",
+    );
+  }
   const appliedFiles = files.filter((f) => status.applied.includes(f.tag) || status.drifted.includes(f.tag));
   const targets = appliedFiles.slice(-steps).reverse();
   const reverted: string[] = [];
