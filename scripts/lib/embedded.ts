@@ -19,6 +19,11 @@ export async function createPglite(options: { dataDir?: string; loadDataDir?: Bl
     extensions: { vector, pg_trgm },
   });
   await pg.waitReady;
+  // Its pages are in memory: a random read costs about what a sequential one does (1.1, the usual SSD setting).
+  // At the default 4 the planner scanned every email's body_ts for a common word instead of using the GIN
+  // index (the kgdb epoch x20: 130 -> 76 ms). A session setting: the bridge serves every connection from
+  // this one session.
+  await pg.exec("SET random_page_cost = 1.1");
   return pg;
 }
 
