@@ -129,6 +129,7 @@ export async function fuzzyCandidates(
   // `needle`, the text as a sub-select, is one value the planner cannot see: given the constant, it estimates
   // each `<%` by running word_similarity over the column's statistics (6–8 ms of planning on PGlite, about
   // half of this statement); the indexes are used either way (the same operator with the same value).
+  // Threads are joined to the kept hits only, as in lexicalCandidates.
   const needle = sql`(SELECT ${text}::text)`;
   const result = await db.transaction(async (tx) => {
     await tx.execute(sql`SET LOCAL enable_seqscan = off`);
@@ -142,12 +143,16 @@ export async function fuzzyCandidates(
           UNION ALL
           SELECT emails.id, fa.sim FROM fa JOIN emails ON emails.author_id = fa.id
         ) parts GROUP BY id
+      ), kept AS MATERIALIZED (
+        SELECT emails.id AS email_id, emails.date, m.sim::float8 AS similarity
+        FROM m JOIN emails ON emails.id = m.id
+        WHERE ${whereAll([extra, ...filterSql(filters)])}
+        ORDER BY similarity DESC, emails.date DESC, emails.id DESC
+        LIMIT ${limit}
       )
-      SELECT emails.id AS email_id, tm.thread_id, m.sim::float8 AS similarity
-      FROM m JOIN emails ON emails.id = m.id JOIN thread_memberships tm ON tm.email_id = emails.id
-      WHERE ${whereAll([extra, ...filterSql(filters)])}
-      ORDER BY similarity DESC, emails.date DESC, emails.id DESC
-      LIMIT ${limit}`);
+      SELECT kept.email_id, tm.thread_id, kept.similarity
+      FROM kept JOIN thread_memberships tm ON tm.email_id = kept.email_id
+      ORDER BY kept.similarity DESC, kept.date DESC, kept.email_id DESC`);
   });
   return result.rows.map((r) => ({
     emailId: Number(r.email_id),
