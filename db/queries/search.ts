@@ -123,17 +123,15 @@ export async function fuzzyCandidates(
   // similarity is the greatest of subject, author name and address; a part that does not match (`<%` is
   // word_similarity ≥ the threshold) is below every part that does, so only matching parts are scored: the
   // subject once per matched subject, the author once per matched author (MATERIALIZED: not once per email).
-  // SET LOCAL enable_seqscan: the planner's costs assume native speed and pick sequential word_similarity
-  // scans for tables of this size; on the embedded PGlite they are several times slower than the trigram
-  // indexes (measured on the kgdb corpus). LOCAL ends with the transaction: a pooled connection keeps no trace.
+  // One statement, no transaction: the embedded PGlite used to need SET LOCAL enable_seqscan = off here (its
+  // planner picked sequential word_similarity scans, several times slower there than the trigram indexes), three
+  // more round trips per search; with its random_page_cost at 1.1 (scripts/lib/embedded.ts) it picks the indexes.
   // `needle`, the text as a sub-select, is one value the planner cannot see: given the constant, it estimates
   // each `<%` by running word_similarity over the column's statistics (6–8 ms of planning on PGlite, about
   // half of this statement); the indexes are used either way (the same operator with the same value).
   // Threads are joined to the kept hits only, as in lexicalCandidates.
   const needle = sql`(SELECT ${text}::text)`;
-  const result = await db.transaction(async (tx) => {
-    await tx.execute(sql`SET LOCAL enable_seqscan = off`);
-    return tx.execute<{ email_id: string; thread_id: string; similarity: number }>(sql`
+  const result = await db.execute<{ email_id: string; thread_id: string; similarity: number }>(sql`
       WITH fa AS MATERIALIZED (
         SELECT id, greatest(word_similarity(${text}, coalesce(canonical_name, '')), word_similarity(${text}, email)) AS sim
         FROM authors WHERE ${needle} <% canonical_name OR ${needle} <% email
@@ -153,7 +151,6 @@ export async function fuzzyCandidates(
       SELECT kept.email_id, tm.thread_id, kept.similarity
       FROM kept JOIN thread_memberships tm ON tm.email_id = kept.email_id
       ORDER BY kept.similarity DESC, kept.date DESC, kept.email_id DESC`);
-  });
   return result.rows.map((r) => ({
     emailId: Number(r.email_id),
     threadId: Number(r.thread_id),
