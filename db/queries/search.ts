@@ -10,7 +10,8 @@ import { authorIdOf } from "./threads";
  */
 
 export interface SearchFilters {
-  listId?: number;
+  /** The list's slug: looked up inside each statement (`listOf`), not in a round trip of its own. */
+  listSlug?: string;
   authorRef?: string;
   since?: Date;
   until?: Date;
@@ -18,9 +19,12 @@ export interface SearchFilters {
   seriesId?: number;
 }
 
+/** The id of the list with this slug, as a sub-select (NULL when there is none: then nothing matches). */
+const listOf = (slug: string): SQL => sql`(SELECT id FROM mailing_lists WHERE slug = ${slug})`;
+
 export function filterSql(f: SearchFilters): SQL[] {
   const out: SQL[] = [];
-  if (f.listId !== undefined) out.push(sql`${emails.mailingListId} = ${f.listId}`);
+  if (f.listSlug !== undefined) out.push(sql`${emails.mailingListId} = ${listOf(f.listSlug)}`);
   if (f.authorRef !== undefined) out.push(sql`${emails.authorId} = ${authorIdOf(f.authorRef)}`);
   if (f.since) out.push(sql`${emails.date} >= ${f.since.toISOString()}::timestamptz`);
   if (f.until) out.push(sql`${emails.date} < ${f.until.toISOString()}::timestamptz`);
@@ -175,8 +179,8 @@ export async function embeddingState(db: Db, emailId: number): Promise<"missing"
 }
 
 /** Whether any message (of the list, when given) has an embedding yet. */
-export async function anyEmbedding(db: Db, listId: number | undefined): Promise<boolean> {
-  const list = listId === undefined ? sql`TRUE` : sql`mailing_list_id = ${listId}`;
+export async function anyEmbedding(db: Db, listSlug: string | undefined): Promise<boolean> {
+  const list = listSlug === undefined ? sql`TRUE` : sql`mailing_list_id = ${listOf(listSlug)}`;
   const result = await db.execute<{ has: boolean }>(
     sql`SELECT EXISTS (SELECT 1 FROM ${emails} WHERE embedding IS NOT NULL AND ${list}) AS has`,
   );

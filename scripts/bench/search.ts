@@ -13,8 +13,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import WebSocket from "ws";
 import { createDatabase } from "../../db/client";
-import { findListBySlug } from "../../db/queries/lists";
-import { search, searchQuery } from "../../functions/api/v1/search";
+import { searchList, searchQuery } from "../../functions/api/v1/search";
 import { EMBEDDED_URL } from "../lib/embedded";
 import { serveEmbedded } from "../lib/embedded-server";
 import { importSource } from "../lib/import-source";
@@ -135,7 +134,6 @@ try {
   await wrangler.ready();
   log(`wrangler dev ready on ${base}; ${QUERIES.length} queries × ${ROUNDS} rounds each way`);
 
-  const list = (await findListBySlug(database.db, SLUG))!;
   const timings = new Map<string, { http: number[]; sql: number[] }>();
   const record = (cls: string, kind: "http" | "sql", ms: number) => {
     if (!timings.has(cls)) timings.set(cls, { http: [], sql: [] });
@@ -153,9 +151,8 @@ try {
       if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body)}`);
 
       t = performance.now();
-      // the route's work on a warm pool: find the list, then the same search function
-      await findListBySlug(database.db, SLUG);
-      const direct = await search(database.db, null, searchQuery.parse({ q, mode }), { listId: list.id });
+      // the route's work on a warm pool: the same function
+      const direct = await searchList(database.db, null, searchQuery.parse({ q, mode }), SLUG);
       const sqlMs = performance.now() - t;
       if (direct.meta.total !== body.meta?.total) {
         throw new Error(`${q}: HTTP found ${body.meta?.total} threads, SQL ${direct.meta.total}`);

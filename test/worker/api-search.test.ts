@@ -154,6 +154,20 @@ describe("known queries against the raw mail", () => {
     }
     expect((await get("/api/v1/search?q=kgdboc&list=nope")).status).toBe(404);
   });
+
+  it("an unknown list is a 404 whatever else is wrong; a known list with no hits is a 200", async () => {
+    for (const query of ["q=kgdboc", "q=zzqqxxnotaword", 'q="unclosed', "q=kgdboc&mode=semantic", "q="]) {
+      const r = await get(`/api/v1/lists/nope/search?${query}`);
+      expect(r.status, query).toBe(404);
+      expect(r.body.error.message).toContain('no mailing list "nope"');
+    }
+    const none = await get(`/api/v1/lists/${facts.slug}/search?q=zzqqxxnotaword`);
+    expect(none.status).toBe(200);
+    expect(none.body.data).toEqual([]);
+    const beyond = await get(`/api/v1/lists/${facts.slug}/search?q=kgdboc&page=500`);
+    expect(beyond.status).toBe(200);
+    expect(beyond.body.meta.total).toBeGreaterThan(0);
+  });
 });
 
 describe("modes", () => {

@@ -209,7 +209,7 @@ async function semanticSource(
   provider: EmbeddingProvider | null,
   near: number | undefined,
   query: CompiledQuery | null,
-  listId: number | undefined,
+  listSlug: string | undefined,
 ): Promise<SemanticSource> {
   if (near !== undefined) {
     const state = await embeddingState(db, near);
@@ -224,7 +224,7 @@ async function semanticSource(
     };
   }
   if (!query?.semanticText) return { unavailable: "q has no words to embed" };
-  if (!(await anyEmbedding(db, listId))) {
+  if (!(await anyEmbedding(db, listSlug))) {
     return { unavailable: "no message has an embedding yet (the embeddings.fill job computes them)" };
   }
   let vector: unknown;
@@ -265,13 +265,29 @@ async function semanticRanked(
   }));
 }
 
-/** One search, as the routes run it (exported for the benchmark, which runs it on a warm pool). */
-export async function search(
+/**
+ * One search, as the routes run it (exported for the benchmark, which runs it on a warm pool). The list is
+ * named by its slug inside the statements, one round trip fewer than looking it up first (about 1.5 ms of the
+ * Worker's 7–8 ms outside the statements); an empty answer or an error then checks that the list exists, so an
+ * unknown list is still a 404, ahead of any other error.
+ */
+export async function searchList(
   db: Db,
   provider: EmbeddingProvider | null,
   p: SearchParams,
-  filters: SearchFilters,
+  listSlug: string | undefined,
 ) {
+  try {
+    const result = await search(db, provider, p, filtersOf(p, listSlug));
+    if (listSlug !== undefined && result.data.length === 0) await requireList(db, listSlug);
+    return result;
+  } catch (error) {
+    if (listSlug !== undefined) await requireList(db, listSlug);
+    throw error;
+  }
+}
+
+async function search(db: Db, provider: EmbeddingProvider | null, p: SearchParams, filters: SearchFilters) {
   const started = Date.now();
   const query = p.q !== undefined && p.q.trim() !== "" ? parse(p.q) : null;
   if (!query && !(p.mode === "semantic" && p.near !== undefined)) {
@@ -308,14 +324,14 @@ export async function search(
       ranked = await fuzzyRanked(db, query!, filters);
       break;
     case "semantic": {
-      const source = await semanticSource(db, provider, p.near, query, filters.listId);
+      const source = await semanticSource(db, provider, p.near, query, filters.listSlug);
       if ("unavailable" in source) unprocessable(`semantic search is unavailable: ${source.unavailable}`);
       ranked = await semanticRanked(db, source, query, filters);
       break;
     }
     case "hybrid": {
       const lexical = await lexicalRanked(db, query!, filters);
-      const source = await semanticSource(db, provider, p.near, query, filters.listId);
+      const source = await semanticSource(db, provider, p.near, query, filters.listSlug);
       if ("unavailable" in source) {
         ranked = lexical;
         modeUsed = "lexical";
@@ -399,9 +415,9 @@ export async function search(
   };
 }
 
-function filtersOf(p: SearchParams, listId?: number): SearchFilters {
+function filtersOf(p: SearchParams, listSlug: string | undefined): SearchFilters {
   return {
-    listId,
+    listSlug,
     authorRef: p.author,
     since: p.since,
     until: p.until,
@@ -441,9 +457,9 @@ export const searchRouter = createRouter()
       responses: searchResponses,
     }),
     async (c) => {
-      const list = await requireList(c.var.db, c.req.valid("param").slug);
       const p = c.req.valid("query");
-      return c.json(await search(c.var.db, embeddingProviderFor(c.env), p, filtersOf(p, list.id)), 200);
+      const slug = c.req.valid("param").slug;
+      return c.json(await searchList(c.var.db, embeddingProviderFor(c.env), p, slug), 200);
     },
   )
   .openapi(
@@ -462,7 +478,6 @@ export const searchRouter = createRouter()
     }),
     async (c) => {
       const p = c.req.valid("query");
-      const listId = p.list === undefined ? undefined : (await requireList(c.var.db, p.list)).id;
-      return c.json(await search(c.var.db, embeddingProviderFor(c.env), p, filtersOf(p, listId)), 200);
+      return c.json(await searchList(c.var.db, embeddingProviderFor(c.env), p, p.list), 200);
     },
   );
