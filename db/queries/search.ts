@@ -259,11 +259,11 @@ export async function hitDetails(
   // regular expressions and ts_headline cost grow with the text (measured: ~1 ms per hit at 20,000). The
   // laterals are fenced (OFFSET 0) so each is computed once per row: flattened, every use of `x.body`
   // detoasted and cut the body again, and `p.text` re-ran the regular expressions.
-  // ts_headline runs only where the body matches (`h`): elsewhere it has nothing to mark, and its unmarked
-  // answer (the text's first words) is what the plain excerpt gives for a fraction of the cost. It reads the
-  // first 2,000 characters first, and all 8,000 only when they hold no match: its cost grows with the matches
-  // it weighs (a patch naming the searched word 29 times took 7 ms alone), and the first match is a fine
-  // place for a snippet. The excerpt collapses whitespace in the first 1,000 characters only.
+  // ts_headline runs only where the body matches (`h`, which also answers in_body): elsewhere it has nothing to
+  // mark, and its unmarked answer (the text's first words) is what the plain excerpt gives for a fraction of the
+  // cost. It reads the first 2,000 characters first, and all 8,000 only when they hold no match: its cost grows
+  // with the matches it weighs (a patch naming the searched word 29 times took 7 ms alone), and the first match
+  // is a fine place for a snippet. The excerpt collapses whitespace in the first 1,000 characters only.
   const headline = (body: SQL) => sql`ts_headline(${config}::regconfig, ${body}, q.bq, ${headlineOptions})`;
   const snippet = sql`CASE WHEN h.first IS NULL THEN left(regexp_replace(left(p.text, 1000), '\\s+', ' ', 'g'), 240)
     WHEN strpos(h.first, ${markStart}) > 0 THEN h.first ELSE ${headline(sql`p.text`)} END`;
@@ -294,7 +294,7 @@ export async function hitDetails(
       a.canonical_name AS author_name, emails.patch_type, emails.series_id, ${snippet} AS snippet,
       coalesce(ts_filter(emails.lex_ts, '{a}') @@ q.lq, false) AS in_subject,
       coalesce(ts_filter(emails.lex_ts, '{b}') @@ q.lq, false) AS in_author,
-      coalesce(emails.body_ts @@ q.bq, false) AS in_body,
+      h.first IS NOT NULL AS in_body,
       t.id AS thread_id, l.slug AS list, t.subject AS thread_subject, t.start_date, t.last_date,
       t.message_count, t.has_patches
     FROM q, emails JOIN authors a ON a.id = emails.author_id

@@ -162,18 +162,15 @@ export async function writeBatch(
         )
       ).map((r) => r.message_id),
     );
-    const fresh = prepared.filter((p) => !existing.has(p.parsed.messageId));
+    const positions = prepared.flatMap((p, i) => (existing.has(p.parsed.messageId) ? [] : [i]));
+    const fresh = positions.map((i) => prepared[i]!);
     for (const p of prepared)
       if (existing.has(p.parsed.messageId))
         outcomes.push({ index: p.index, messageId: p.parsed.messageId, status: "duplicate" });
     const seeds = new Set<string>();
     const touchedAuthors = new Set<number>();
     if (fresh.length > 0) {
-      const columns = freshColumns(
-        batch,
-        prepared.flatMap((p, i) => (existing.has(p.parsed.messageId) ? [] : [i])),
-      );
-      await writeEmails(client, listId, fresh, columns);
+      await writeEmails(client, listId, fresh, freshColumns(batch, positions));
       for (const p of fresh) {
         outcomes.push({ index: p.index, messageId: p.parsed.messageId, status: "stored" });
         seeds.add(p.parsed.messageId);

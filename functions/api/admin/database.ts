@@ -23,26 +23,19 @@ async function rowCounts(pool: Pool): Promise<{ counts: Record<string, number>; 
             format('SELECT %L AS name, count(*)::bigint AS n FROM %I', c.relname, c.relname) AS counted
        FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') ORDER BY c.relname`,
   );
-  const counts: Record<string, number> = {};
-  const estimated: string[] = [];
-  const exact = tables.filter((t) => {
-    const estimate = Number(t.estimate);
-    if (estimate >= 0 && estimate >= EXACT_COUNT_BELOW) {
-      counts[t.name] = estimate;
-      estimated.push(t.name);
-      return false;
-    }
-    return true;
-  });
+  // reltuples is -1 for a table never counted by VACUUM or ANALYZE: below the bound, so counted exactly
+  const large = (t: { estimate: string }) => Number(t.estimate) >= EXACT_COUNT_BELOW;
+  const counts = new Map(tables.filter(large).map((t) => [t.name, Number(t.estimate)]));
+  const exact = tables.filter((t) => !large(t));
   if (exact.length > 0) {
     const { rows } = await pool.query<{ name: string; n: string }>(
       exact.map((t) => t.counted).join(" UNION ALL "),
     );
-    for (const r of rows) counts[r.name] = Number(r.n);
+    for (const r of rows) counts.set(r.name, Number(r.n));
   }
   return {
-    counts: Object.fromEntries(tables.map((t) => [t.name, counts[t.name]!])),
-    estimated,
+    counts: Object.fromEntries(tables.map((t) => [t.name, counts.get(t.name)!])),
+    estimated: tables.filter(large).map((t) => t.name),
   };
 }
 
