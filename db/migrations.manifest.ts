@@ -43,5 +43,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1795506228947,
     "hash": "346d1576cf7a41c48b1e0b615e42d8d6bd0056fb9ad10b7b9d7f430516b8fc63",
     "hasDown": true
+  },
+  {
+    "tag": "0007_series_versions",
+    "when": 1796163304713,
+    "hash": "fabdffb26abf1cb8a8053880bd6efa63e1c958b60fbb6d0aaaeca430d42bb767",
+    "hasDown": true
   }
 ];

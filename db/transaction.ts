@@ -12,6 +12,12 @@ export async function withTransaction<T>(
 ): Promise<T> {
   const client = await pool.connect();
   let broken = false;
+  // A connection lost while the client is checked out is emitted as an 'error' event besides failing the
+  // statement in flight; unheard, Node would end the process with it. The statement's error is the report.
+  const lost = () => {
+    broken = true;
+  };
+  client.on("error", lost);
   try {
     await client.query(begin);
     const result = await fn(client);
@@ -23,6 +29,7 @@ export async function withTransaction<T>(
     });
     throw error;
   } finally {
+    client.off("error", lost);
     client.release(broken);
   }
 }

@@ -2,6 +2,7 @@
 // source: a public-inbox v2 inbox folder (git/N.git), one epoch git folder, an mbox/mboxrd file or a maildir.
 // Writes to DATABASE_URL when set, else to the embedded database in NEXUS_DATA_DIR.
 import { migrationStatus } from "../db/migration-status";
+import { reasonClass } from "../functions/ingest/store";
 import { openScriptDatabase } from "./lib/database";
 import { type ImportSummary, importSource } from "./lib/import-source";
 import { applyMigrations, loadMigrations } from "./lib/migrations";
@@ -30,6 +31,8 @@ const batchSize = batch ? Number(batch) : 500;
 if (!Number.isInteger(batchSize) || batchSize < 1) usage("--batch takes a whole number");
 
 const tty = process.stdout.isTTY;
+/** rejected messages named per reason class in the summary */
+const SHOWN = 10;
 let started = performance.now();
 let lastLine = 0;
 function progress(done: number, total: number, s: ImportSummary) {
@@ -59,7 +62,13 @@ try {
   console.log(
     `  imported ${s.imported}, duplicates skipped ${s.duplicates}, deleted ${s.deleted}, rejected ${s.rejected}`,
   );
-  for (const [reason, n] of Object.entries(s.rejectedReasons)) console.log(`    rejected ${n}: ${reason}`);
+  for (const [cls, n] of Object.entries(s.rejectedReasons)) {
+    console.log(`    rejected ${n}: ${cls}`);
+    const listed = s.rejections.filter((r) => reasonClass(r.reason) === cls);
+    for (const r of listed.slice(0, SHOWN))
+      console.log(`      ${r.where}${r.messageId ? ` <${r.messageId}>` : ""}: ${r.reason}`);
+    if (n > SHOWN) console.log(`      … and ${n - SHOWN} more`);
+  }
   if (database.target === "embedded" && s.imported + s.deleted > 0) {
     // PGlite runs no autovacuum: without this, GIN indexes keep the new entries in pending lists that every
     // search scans, and the planner has no statistics. A server's autovacuum does the same on its own.
@@ -70,7 +79,7 @@ try {
     );
   }
 } catch (error) {
-  console.error(`import failed: ${(error as Error).message}`);
+  console.error(`import failed: ${failure(error)}`);
   code = 1;
 } finally {
   await database.end();
@@ -100,4 +109,24 @@ async function ensureMigrated() {
       `the database's migrations are not in order (${problems.join("; ")}): run npm run db:migrate first`,
     );
   }
+}
+
+/**
+ * What stopped the import, in words: a lost database says so and that nothing committed is lost (each batch
+ * is its own transaction and the cursor moves with it), so running the same command again goes on from there.
+ */
+function failure(error: unknown): string {
+  const e = error as { message?: string; code?: string };
+  const message = e.message ?? String(error);
+  const lost =
+    /connection terminated|ECONNREFUSED|ECONNRESET|socket hang up|websocket|server closed the connection/i.test(
+      message,
+    ) ||
+    /^(08|57P0)/.test(e.code ?? "") ||
+    e.code === "ECONNREFUSED";
+  if (!lost) return message;
+  return (
+    `lost the connection to the database (${message}). Every batch written before is kept; ` +
+    "run the import again to continue from there"
+  );
 }

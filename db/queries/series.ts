@@ -20,6 +20,7 @@ export async function seriesVersions(db: Db, listId: number, lineageKey: string)
     .select({
       id: patchSeries.id,
       version: patchSeries.version,
+      versionLabel: patchSeries.versionLabel,
       total: patchSeries.total,
       title: patchSeries.title,
       coverEmailId: patchSeries.coverEmailId,

@@ -38,7 +38,10 @@ export const patchSeries = pgTable(
       .references(() => mailingLists.id, { onDelete: "cascade" }),
     seriesKey: text("series_key").notNull(),
     lineageKey: text("lineage_key").notNull(),
+    /** vN of the subject; 0 is a version ("[PATCH v0]"), 1 when none is given */
     version: integer("version").notNull().default(1),
+    /** the version as written when it is more than vN ("v2.1"); NULL otherwise */
+    versionLabel: text("version_label"),
     total: integer("total"),
     title: text("title").notNull(),
     authorId: bigint("author_id", { mode: "number" })
@@ -55,7 +58,7 @@ export const patchSeries = pgTable(
     unique("patch_series_list_series_key_key").on(t.mailingListId, t.seriesKey),
     index("patch_series_list_lineage_idx").on(t.mailingListId, t.lineageKey),
     index("patch_series_author_idx").on(t.authorId),
-    check("patch_series_version_check", sql`${t.version} >= 1`),
+    check("patch_series_version_check", sql`${t.version} >= 0`),
     check("patch_series_total_check", sql`${t.total} IS NULL OR ${t.total} >= 1`),
     check("patch_series_patch_count_check", sql`${t.patchCount} >= 0`),
   ],

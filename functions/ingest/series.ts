@@ -150,16 +150,18 @@ export async function assignBatchSeries(
   }
   const series = await rows<{ id: string; series_key: string }>(
     client,
-    `INSERT INTO patch_series (mailing_list_id, series_key, lineage_key, version, total, title, author_id, first_date, last_date)
-     SELECT $1, t.k, '', t.v, t.t, t.title, a.id, t.d, t.d
-       FROM unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::timestamptz[]) AS t(k, v, t, title, author, d)
+    `INSERT INTO patch_series (mailing_list_id, series_key, lineage_key, version, version_label, total, title, author_id, first_date, last_date)
+     SELECT $1, t.k, '', t.v, t.label, t.t, t.title, a.id, t.d, t.d
+       FROM unnest($2::text[], $3::int[], $4::text[], $5::int[], $6::text[], $7::text[], $8::timestamptz[])
+            AS t(k, v, label, t, title, author, d)
        JOIN authors a ON a.email = t.author
-     ON CONFLICT (mailing_list_id, series_key) DO UPDATE SET version = EXCLUDED.version
+     ON CONFLICT (mailing_list_id, series_key) DO UPDATE SET version = EXCLUDED.version, version_label = EXCLUDED.version_label
      RETURNING id, series_key`,
     [
       listId,
       keys,
       keys.map((k) => first.get(k)!.s.version),
+      keys.map((k) => first.get(k)!.s.versionLabel),
       keys.map((k) => first.get(k)!.s.total),
       keys.map((k) => first.get(k)!.s.title),
       keys.map((k) => first.get(k)!.c.authorKey),

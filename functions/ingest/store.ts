@@ -139,12 +139,134 @@ export async function prepareBatch(
   return { messages, columns, outcomes, deletionIds, parseMs: performance.now() - t0 };
 }
 
-/** The database part of a batch: one transaction. */
+/**
+ * The database part of a batch: one transaction. When it fails for something a message holds (a value the
+ * schema refuses: see isMessageFault), the batch is written again in halves, down to the message(s) at
+ * fault, which are rejected with the database's reason while every other message is stored; the
+ * `inTransaction` hook (the source's cursor) then runs on its own, after all parts, so a re-run does not stop
+ * at the same place and a crash between parts repeats them (as duplicates) instead of skipping any. Any
+ * other failure (the database gone, disk full, a migration missing) is thrown at once.
+ */
 export async function writeBatch(
   pool: Pool,
   listId: number,
   batch: PreparedBatch,
   options: WriteOptions = {},
+): Promise<BatchResult> {
+  try {
+    return await writeOnce(pool, listId, batch, options);
+  } catch (error) {
+    if (!isMessageFault(error) || batch.messages.length === 0) throw error;
+  }
+  const result: BatchResult = {
+    outcomes: [...batch.outcomes],
+    times: { parse: batch.parseMs, write: 0, thread: 0 },
+  };
+  const add = (r: BatchResult) => {
+    result.outcomes.push(...r.outcomes);
+    result.times.write += r.times.write;
+    result.times.thread += r.times.thread;
+  };
+  await writeParts(pool, listId, { ...batch, outcomes: [] }, add);
+  if (options.inTransaction) add(await writeOnce(pool, listId, emptyBatch(), options));
+  result.outcomes.sort((a, b) => a.index - b.index);
+  return result;
+}
+
+/**
+ * SQLSTATE classes that one message's values can cause: 21 cardinality, 22 data exception (bad encoding,
+ * out-of-range number or date), 23 integrity constraint (a check the mail breaks), 54 program limit (an
+ * index entry too large). Other failures are the database's own (08 connection, 53 resources such as a full
+ * disk, 57 shutdown, 42 an undefined table: a migration missing) and stop the import.
+ */
+export function isMessageFault(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && /^(21|22|23|54)[0-9A-Z]{3}$/.test(code);
+}
+
+/**
+ * The reason a message is rejected for a database error, its class first ("database 23514
+ * patch_series_version_check: new row for relation …"): SQLSTATE and constraint, then the server's words.
+ */
+export function databaseReason(error: unknown): string {
+  const e = error as { code?: string; message?: string; constraint?: string };
+  const detail = (e.message ?? String(error)).replace(/\s*\(in: .*$/s, "");
+  return `database ${e.code}${e.constraint ? ` ${e.constraint}` : ""}: ${detail}`.slice(0, 300);
+}
+
+/** A rejection's reason class, what summaries count by: the reason up to its first ": " ("parse_error"). */
+export function reasonClass(reason: string): string {
+  const at = reason.indexOf(": ");
+  return at < 0 ? reason : reason.slice(0, at);
+}
+
+/** Write `part`; at a message's fault, write its halves instead, until the faulty message stands alone. */
+async function writeParts(
+  pool: Pool,
+  listId: number,
+  part: PreparedBatch,
+  add: (r: BatchResult) => void,
+): Promise<void> {
+  if (part.messages.length === 0 && part.deletionIds.length === 0) return;
+  try {
+    add(await writeOnce(pool, listId, part, {}));
+    return;
+  } catch (error) {
+    if (!isMessageFault(error) || part.messages.length === 0) throw error;
+    if (part.messages.length === 1 && part.deletionIds.length === 0) {
+      const p = part.messages[0]!;
+      add({
+        outcomes: [
+          {
+            index: p.index,
+            messageId: p.parsed.messageId,
+            status: "rejected",
+            reason: databaseReason(error),
+          },
+        ],
+        times: { parse: 0, write: 0, thread: 0 },
+      });
+      return;
+    }
+  }
+  // halves; one message and deletions: the message alone, then the deletions alone
+  const n = part.messages.length;
+  const half = n === 1 ? 1 : Math.ceil(n / 2);
+  await writeParts(pool, listId, subBatch(part, 0, half, n === 1 ? [] : part.deletionIds), add);
+  await writeParts(pool, listId, subBatch(part, half, n, n === 1 ? part.deletionIds : []), add);
+}
+
+/** Messages [from, to) of a batch, with their encoded columns, carrying the given deletions. */
+function subBatch(batch: PreparedBatch, from: number, to: number, deletionIds: string[]): PreparedBatch {
+  const positions = Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+  return {
+    messages: positions.map((i) => batch.messages[i]!),
+    columns: {
+      bodies: binaryArrayElements(batch.columns.bodies, positions),
+      sources: binaryArrayElements(batch.columns.sources, positions),
+    },
+    outcomes: [],
+    deletionIds,
+    parseMs: 0,
+  };
+}
+
+function emptyBatch(): PreparedBatch {
+  return {
+    messages: [],
+    columns: { bodies: binaryTextArray([]), sources: binaryByteaArray([]) },
+    outcomes: [],
+    deletionIds: [],
+    parseMs: 0,
+  };
+}
+
+/** One transaction: the fresh messages, the deletions, threads and activity, then the hook. */
+async function writeOnce(
+  pool: Pool,
+  listId: number,
+  batch: PreparedBatch,
+  options: WriteOptions,
 ): Promise<BatchResult> {
   const times: PhaseTimes = { parse: batch.parseMs, write: 0, thread: 0 };
   const outcomes = [...batch.outcomes];

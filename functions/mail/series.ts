@@ -27,6 +27,7 @@ export interface SeriesCandidate {
 export interface SeriesAssignment {
   seriesKey: string;
   version: number;
+  versionLabel: string | null;
   number: number | null;
   total: number | null;
   isCover: boolean;
@@ -93,6 +94,7 @@ export function assignSeries(
   return {
     seriesKey: key,
     version: headSeries?.version ?? m.tags.version,
+    versionLabel: headSeries ? headSeries.versionLabel : m.tags.versionLabel,
     number: m.tags.number,
     total: m.tags.total,
     isCover: m.tags.number === 0,

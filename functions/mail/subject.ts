@@ -13,8 +13,13 @@ export interface SubjectTags {
   isPatch: boolean;
   isRfc: boolean;
   isPull: boolean;
-  /** version from vN / PATCHvN / "v2 PATCH" — 1 when not given */
+  /**
+   * version from vN / PATCHvN / "v2 PATCH" — 1 when not given; v0 is a version (b4 and Patchwork keep it).
+   * A dotted version (v1.2) counts as its major number here and keeps its whole label in `versionLabel`.
+   */
   version: number;
+  /** the version as written when it is more than vN ("v2.1"), else null */
+  versionLabel: string | null;
   /** N of N/T, or null */
   number: number | null;
   total: number | null;
@@ -55,6 +60,7 @@ export function parseSubjectTags(subject: string): SubjectTags {
     isRfc: false,
     isPull: false,
     version: 1,
+    versionLabel: null,
     number: null,
     total: null,
     prefixes: [],
@@ -80,9 +86,13 @@ export function parseSubjectTags(subject: string): SubjectTags {
   return tags;
 }
 
+/**
+ * N/T as written, also N > T ("[PATCH 3/2]", an extra patch). T = 0 ("[PATCH 1/0]") counts nothing: the
+ * message is a patch outside any numbered series. Numbers have at most four digits (the regexes): no series
+ * has 10,000 patches, and longer digit runs are words of the subject, not positions.
+ */
 function setNumber(tags: SubjectTags, n: number, t: number): void {
-  // n > t happens ("[PATCH 3/2]" for an extra patch) and is kept as written
-  if (t > 0 && t < 10_000) {
+  if (t > 0) {
     tags.number = n;
     tags.total = t;
   }
@@ -98,10 +108,11 @@ function readTag(inner: string, tags: SubjectTags): void {
   const rest: string[] = [];
   for (const w of words) {
     const lw = w.toLowerCase();
-    const version = /^(patch|rfc|resend)?v(\d{1,3})$/i.exec(w);
+    const version = /^(patch|rfc|resend)?v(\d{1,4})(\.\d{1,4})?$/i.exec(w);
     const numbered = /^(\d{1,4})\/(\d{1,4})$/.exec(w);
     if (version) {
       tags.version = Number(version[2]);
+      tags.versionLabel = version[3] ? `v${version[2]}${version[3]}` : null;
       if (version[1]) patchish = true;
       if (version[1]?.toLowerCase() === "rfc") tags.isRfc = true;
     } else if (numbered) {

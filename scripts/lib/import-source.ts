@@ -1,6 +1,6 @@
 import type { Pool } from "@neondatabase/serverless";
 import { ensureList, ensureRepository, markSynced } from "../../functions/ingest/lists";
-import { type BatchResult, type WriteOptions, writeBatch } from "../../functions/ingest/store";
+import { type BatchResult, reasonClass, type WriteOptions, writeBatch } from "../../functions/ingest/store";
 import { detectSource, epochCommits, epochRange, maildirFiles, maildirItem, mboxItems } from "./mail-sources";
 import { PrepareThread } from "./prepare-thread";
 import type { BatchSource } from "./prepare-worker";
@@ -11,10 +11,23 @@ export interface ImportSummary {
   duplicates: number;
   rejected: number;
   deleted: number;
+  /** rejections by reason class (the reason up to its first colon) */
   rejectedReasons: Record<string, number>;
+  /** each rejected message (the first MAX_LISTED): where in the source, its Message-ID when known, why */
+  rejections: Rejection[];
   /** milliseconds per phase (parse runs on its own thread, beside write and thread: phases overlap) */
   times: { read: number; parse: number; write: number; thread: number; total: number };
 }
+
+export interface Rejection {
+  /** the commit of a public-inbox epoch, the file of a maildir, or "message N" of an mbox */
+  where: string;
+  messageId: string | null;
+  reason: string;
+}
+
+/** Rejections listed one by one in the summary; beyond this they are only counted. */
+export const MAX_LISTED = 1000;
 
 export interface ImportOptions {
   source: string;
@@ -42,11 +55,12 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
     rejected: 0,
     deleted: 0,
     rejectedReasons: {},
+    rejections: [],
     times: { read: 0, parse: 0, write: 0, thread: 0, total: 0 },
   };
   const list = await ensureList(pool, options.slug, options.name);
   const { kind, epochs } = detectSource(options.source);
-  const account = (r: BatchResult) => {
+  const account = (r: BatchResult, where: (index: number) => string) => {
     for (const o of r.outcomes) {
       if (o.status === "stored") summary.imported++;
       else if (o.status === "duplicate") summary.duplicates++;
@@ -54,7 +68,10 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
       else {
         summary.rejected++;
         const reason = o.reason ?? "unknown";
-        summary.rejectedReasons[reason] = (summary.rejectedReasons[reason] ?? 0) + 1;
+        const cls = reasonClass(reason);
+        summary.rejectedReasons[cls] = (summary.rejectedReasons[cls] ?? 0) + 1;
+        if (summary.rejections.length < MAX_LISTED)
+          summary.rejections.push({ where: where(o.index), messageId: o.messageId, reason });
       }
     }
     summary.times.parse += r.times.parse;
@@ -66,14 +83,19 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
   // Pipeline: batch N+1 is read and parsed while batch N is written; writes stay in order, one at a time.
   const preparer = new PrepareThread();
   let writing: Promise<void> = Promise.resolve();
-  const submit = async (source: BatchSource, write: WriteOptions, after: () => void) => {
+  const submit = async (
+    source: BatchSource,
+    write: WriteOptions,
+    where: (index: number) => string,
+    after: () => void,
+  ) => {
     flushes++;
     const prepared = preparer.prepare(source);
     prepared.catch(() => {}); // handled by the write chain below
     await writing;
     writing = prepared.then(async ({ batch, readMs }) => {
       summary.times.read += readMs;
-      account(await writeBatch(pool, list.id, batch, write));
+      account(await writeBatch(pool, list.id, batch, write), where);
       after();
     });
     writing.catch(() => {}); // awaited by the next submit or at the end
@@ -120,6 +142,8 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
                 );
               },
             },
+            // outcome indexes count the commits that add a message (readGitBatch's items)
+            (i) => `commit ${commits.filter((c) => c.message)[i]?.sha ?? "?"}`,
             () => {
               done += commits.length;
               options.onProgress?.(done, total, summary);
@@ -138,8 +162,12 @@ export async function importSource(pool: Pool, options: ImportOptions): Promise<
         : mboxItems(options.source);
       let done = 0;
       await drain(source, async (items) => {
+        const offset = summary.read;
         summary.read += items.length;
-        await submit({ items, deletions: [] }, {}, () => {
+        const where = files
+          ? (i: number) => `file ${files[offset + i] ?? "?"}`
+          : (i: number) => `message ${offset + i + 1}`;
+        await submit({ items, deletions: [] }, {}, where, () => {
           done += items.length;
           options.onProgress?.(done, total, summary);
         });

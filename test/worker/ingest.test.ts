@@ -71,3 +71,39 @@ describe("HTTP ingest: patchwork fuzz, mime and hyperkitty never give a 500", ()
     expect(body.data.duplicates).toBe(1);
   });
 });
+
+describe("HTTP ingest: one message the database refuses does not take the mbox down", () => {
+  const message = (n: number, subject: string) =>
+    `From mboxrd@z Thu Jan  1 00:00:00 1970\nFrom: Poster <poster@example.org>\nSubject: ${subject}\n` +
+    `Date: Mon, 1 Jun 2026 10:0${n}:00 +0000\nMessage-ID: <resilient-${n}@example.org>\n\nText ${n}.\n\n`;
+  it("stores the rest and names the refused one with the database's reason", async () => {
+    const db = workerDatabase(bindings);
+    await db.pool.query(
+      "INSERT INTO mailing_lists (slug, name) VALUES ('resilient', 'Resilient') ON CONFLICT DO NOTHING",
+    );
+    // a constraint of this test's database: real Postgres refusing one real message of the batch
+    await db.pool.query(
+      "ALTER TABLE emails ADD CONSTRAINT test_refuses CHECK (subject NOT LIKE '%REFUSE-ME%')",
+    );
+    await db.end();
+    const mbox = [
+      message(1, "[PATCH v0] zero is a version"),
+      message(2, "plain"),
+      message(3, "REFUSE-ME please"),
+      message(4, "[PATCH 1/0] numbered from nothing"),
+      message(5, "last"),
+    ].join("");
+    const res = await post(mbox, "application/mbox", auth, "resilient");
+    const body = (await res.json()) as IngestBody & { data: { rejectedByReason: Record<string, number> } };
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.data).toMatchObject({
+      received: 5,
+      stored: 4,
+      rejected: 1,
+      rejectedByReason: { "database 23514 test_refuses": 1 },
+    });
+    const refused = body.data.outcomes.filter((o) => o.status === "rejected");
+    expect(refused).toEqual([expect.objectContaining({ index: 2, messageId: "resilient-3@example.org" })]);
+    expect(refused[0]!.reason).toMatch(/violates check constraint "test_refuses"/);
+  });
+});

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { AppBindings } from "../../env";
 import { findList } from "../../ingest/lists";
 import type { IngestItem } from "../../ingest/prepare";
-import { type IngestOutcome, ingestBatch } from "../../ingest/store";
+import { type IngestOutcome, ingestBatch, reasonClass } from "../../ingest/store";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
 import { splitMbox } from "../../mail/mbox";
@@ -66,6 +66,12 @@ export const messagesIngestRouter = createRouter().post("/lists/:slug/messages",
     for (const o of r.outcomes) outcomes.push({ ...o, index: o.index + start });
   }
   const count = (s: IngestOutcome["status"]) => outcomes.filter((o) => o.status === s).length;
+  const rejectedByReason: Record<string, number> = {};
+  for (const o of outcomes)
+    if (o.status === "rejected") {
+      const cls = reasonClass(o.reason ?? "unknown");
+      rejectedByReason[cls] = (rejectedByReason[cls] ?? 0) + 1;
+    }
   return c.json(
     {
       data: {
@@ -74,6 +80,7 @@ export const messagesIngestRouter = createRouter().post("/lists/:slug/messages",
         stored: count("stored"),
         duplicates: count("duplicate"),
         rejected: count("rejected"),
+        rejectedByReason,
         outcomes: outcomes.map((o) => ({
           index: o.index,
           messageId: o.messageId,

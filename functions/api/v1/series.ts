@@ -57,7 +57,14 @@ const messageSchema = z.object({
 const versionSchema = z
   .object({
     id: z.number().int(),
-    version: z.number().int(),
+    version: z
+      .number()
+      .int()
+      .openapi({ description: "vN of the subject: 0 for [PATCH v0], 1 when none is given" }),
+    versionLabel: z
+      .string()
+      .nullable()
+      .openapi({ description: 'the version as written when it is more than vN ("v2.1"), else null' }),
     total: z.number().int().nullable(),
     title: z.string(),
     author: authorRefSchema,
@@ -172,6 +179,7 @@ export const seriesRouter = createRouter().openapi(
       return {
         id: v.id,
         version: v.version,
+        versionLabel: v.versionLabel,
         total: v.total,
         title: v.title,
         author: presentAuthor(v)!,

@@ -117,6 +117,24 @@ describe("subject tags", () => {
     ["Re: [PATCH V2 2/4] foo", { isReply: true, version: 2, number: 2 }],
     ["Aw: Fwd: [PATCH] foo", { isReply: true, isPatch: true, number: null }],
     ["[GIT PULL] foo", { isPull: true, isPatch: true }],
+    // shapes real mail has that once aborted imports (issue 10): each decided here
+    ["[PATCH v0 0/2] foo", { isPatch: true, version: 0, number: 0, total: 2 }],
+    ["[PATCH v0] foo", { isPatch: true, version: 0, number: null, total: null }],
+    ["[RFC v0] foo", { isPatch: true, isRfc: true, version: 0 }],
+    // a total of 0 numbers nothing: a patch outside any numbered series
+    ["[PATCH 1/0] foo", { isPatch: true, number: null, total: null }],
+    ["[PATCH 3/2] foo", { number: 3, total: 2 }],
+    ["[PATCH 00/1000] foo", { number: 0, total: 1000 }],
+    ["[PATCH 5/3 v2] foo", { version: 2, number: 5, total: 3 }],
+    ["[PATCH v1.2] foo", { version: 1, versionLabel: "v1.2", number: null }],
+    ["[PATCH v2.1 3/5] foo", { version: 2, versionLabel: "v2.1", number: 3, total: 5 }],
+    ["[PATCH v3] foo", { version: 3, versionLabel: null }],
+    // beyond four digits a number is a word of the subject, not a version or a position
+    [
+      "[PATCH v99999999999 1/99999999999] foo",
+      { isPatch: true, version: 1, number: null, total: null, prefixes: ["v99999999999", "1/99999999999"] },
+    ],
+    ["[PATCH v9999 9999/9999] foo", { version: 9999, number: 9999, total: 9999 }],
   ])("%s", (subject, want) => {
     expect(parseSubjectTags(subject)).toMatchObject(want);
   });

@@ -1,0 +1,42 @@
+import { execFileSync } from "node:child_process";
+
+/** One commit of a public-inbox v2 epoch: a message added (blob `m`) or removed (blob `d`). */
+export type EpochEntry = { add: Uint8Array } | { remove: Uint8Array };
+
+/**
+ * Write a public-inbox v2 epoch (a bare git repository, one commit per message, the message in blob `m`,
+ * a removal as blob `d` with no `m`) with `git fast-import`, as public-inbox lays it out.
+ */
+export function writeEpoch(gitDir: string, entries: EpochEntry[]): void {
+  execFileSync("git", ["init", "-q", "--bare", gitDir]);
+  const parts: Buffer[] = [];
+  const data = (bytes: Uint8Array) => {
+    parts.push(Buffer.from(`data ${bytes.length}\n`), Buffer.from(bytes), Buffer.from("\n"));
+  };
+  entries.forEach((e, i) => {
+    const when = 1_790_000_000 + i * 60;
+    parts.push(Buffer.from(`commit refs/heads/master\ncommitter test <test@example.org> ${when} +0000\n`));
+    data(Buffer.from(`entry ${i}\n`));
+    if ("add" in e) {
+      parts.push(Buffer.from("D d\nM 100644 inline m\n"));
+      data(e.add);
+    } else {
+      parts.push(Buffer.from("D m\nM 100644 inline d\n"));
+      data(e.remove);
+    }
+  });
+  execFileSync("git", ["--git-dir", gitDir, "fast-import", "--quiet"], { input: Buffer.concat(parts) });
+}
+
+/** The entries of an existing epoch, oldest first. */
+export function readEpoch(gitDir: string): EpochEntry[] {
+  const git = (...args: string[]) =>
+    execFileSync("git", ["--git-dir", gitDir, ...args], { maxBuffer: 1 << 30 });
+  const shas = git("rev-list", "--reverse", "HEAD").toString().trim().split("\n");
+  return shas.map((sha) => {
+    const names = git("ls-tree", "--name-only", sha).toString().trim().split("\n");
+    return names.includes("m")
+      ? { add: new Uint8Array(git("cat-file", "blob", `${sha}:m`)) }
+      : { remove: new Uint8Array(git("cat-file", "blob", `${sha}:d`)) };
+  });
+}
