@@ -44,8 +44,9 @@ export function prepareMessage(
     message: {
       item,
       parsed: m,
-      authorKey: m.from ? addressKey(m.from.address) : UNKNOWN_AUTHOR,
-      normalizedSubject: normalizeSubject(m.subject),
+      authorKey: (m.from && pgText(addressKey(m.from.address))) || UNKNOWN_AUTHOR,
+      // NUL-free: series titles and threading keys are written from it
+      normalizedSubject: pgText(normalizeSubject(m.subject)),
       tags: parseSubjectTags(m.subject),
       chain: referenceChain(m.messageId, m.references, m.inReplyTo ? [m.inReplyTo] : []),
       patch: detectPatch(m.body, m.attachments),

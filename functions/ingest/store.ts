@@ -465,7 +465,7 @@ async function writeEmails(
       fresh.map((p) => p.item.epoch ?? null),
       fresh.map((p) => authorId.get(p.authorKey)!),
       fresh.map((p) => pgText(p.parsed.subject)),
-      fresh.map((p) => pgText(p.normalizedSubject)),
+      fresh.map((p) => p.normalizedSubject),
       fresh.map((p) => p.parsed.date.date.toISOString()),
       fresh.map((p) => p.parsed.date.source === "fallback"),
       fresh.map((p) => p.parsed.inReplyTo),

@@ -6,6 +6,8 @@
  */
 
 const MAX_ID = 995; // public-inbox and our index both need a bound; longer ids are rejected
+/** Control characters (NUL among them) make no id: Postgres text cannot hold NUL, and no URL can name one. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** The first `<…>` id in a header value, or the bare value when it has no brackets but looks like an id. */
 export function normalizeMessageId(raw: string | undefined | null): string | null {
@@ -13,7 +15,7 @@ export function normalizeMessageId(raw: string | undefined | null): string | nul
   const ids = extractMessageIds(raw);
   if (ids.length) return ids[0]!;
   const bare = raw.replace(/\s+/g, "");
-  if (/^[^<>@\s]+@[^<>@\s]+$/.test(bare) && bare.length <= MAX_ID) return bare;
+  if (/^[^<>@\s]+@[^<>@\s]+$/.test(bare) && bare.length <= MAX_ID && !CONTROL.test(bare)) return bare;
   return null;
 }
 
@@ -28,7 +30,8 @@ export function extractMessageIds(raw: string | undefined | null): string[] {
   const seen = new Set<string>();
   const push = (id: string) => {
     const clean = id.replace(/\s+/g, "");
-    if (!clean || clean.length > MAX_ID || /[<>]/.test(clean) || seen.has(clean)) return;
+    if (!clean || clean.length > MAX_ID || /[<>]/.test(clean) || CONTROL.test(clean) || seen.has(clean))
+      return;
     seen.add(clean);
     out.push(clean);
   };
