@@ -49,5 +49,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796163304713,
     "hash": "fabdffb26abf1cb8a8053880bd6efa63e1c958b60fbb6d0aaaeca430d42bb767",
     "hasDown": true
+  },
+  {
+    "tag": "0008_patch_id",
+    "when": 1796165641208,
+    "hash": "e8a4e852aaca227d3464675b5558e5cd0c03379089858505dbd4ddefe41463cc",
+    "hasDown": true
   }
 ];

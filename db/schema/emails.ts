@@ -97,6 +97,8 @@ export const emails = pgTable(
     patchType: patchType("patch_type").notNull().default("none"),
     isPatchOnly: boolean("is_patch_only").notNull().default(false),
     patchMetadata: jsonb("patch_metadata"),
+    /** `git patch-id --stable` of the patch's diff (40 hex), the `patchid:` search; NULL for non-patches. */
+    patchId: text("patch_id"),
     embedding: vector("embedding", { dimensions: EMBEDDING_DIMENSIONS }),
     lexTs: tsvector("lex_ts"),
     bodyTs: tsvector("body_ts"),
@@ -122,6 +124,12 @@ export const emails = pgTable(
     index("emails_patch_paths_trgm_idx")
       .using("gin", sql`patch_paths(${t.patchMetadata}) gin_trgm_ops`)
       .where(sql`${t.patchMetadata} IS NOT NULL`),
+    // patchid: looks a patch up by its stable id (lore's "the same patch in another version or list")
+    index("emails_patch_id_idx").on(t.patchId).where(sql`${t.patchId} IS NOT NULL`),
+    // the cron backfill takes patches still without an id (rows from before migration 0008) from this index
+    index("emails_patch_id_missing_idx")
+      .on(t.id)
+      .where(sql`${t.patchId} IS NULL AND ${t.patchType} <> 'none'`),
     check("emails_epoch_check", sql`${t.epoch} IS NULL OR ${t.epoch} >= 0`),
     check(
       "emails_series_position_check",
