@@ -453,11 +453,14 @@ async function writeEmails(
             ${lexTsSql("e", "a")}, ${bodyTsSql("e")}, ${RECIPE_VERSION}, now()
        FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[],
                    $9::boolean[], $10::text[], $11::text[], $12::patch_type[], $13::boolean[], $14::jsonb[],
-                   $15::bigint[], $16::int[], $17::int[], $18::text[])
+                   $15::bigint[], $16::int[], $17::int[], $18::text[]) WITH ORDINALITY
             AS e(message_id, source_commit, epoch, author_id, subject, normalized_subject, date, date_is_fallback,
                  in_reply_to, body, patch_type, is_patch_only, patch_metadata, series_id, series_number, series_total,
-                 patch_id)
+                 patch_id, ord)
        JOIN authors a ON a.id = e.author_id
+      -- ids in source order (the join may reorder rows): emails.id is then the archive's order, as public-inbox
+      -- numbers its messages, which thread downloads (t.mbox.gz) follow
+      ORDER BY e.ord
      RETURNING id, message_id`,
     [
       listId,

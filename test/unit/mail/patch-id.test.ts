@@ -8,32 +8,8 @@ import { parseMessage } from "../../../functions/mail/parse";
 import { detectPatch } from "../../../functions/mail/patch";
 import { stablePatchId } from "../../../functions/mail/patch-id";
 import { Sha1 } from "../../../functions/mail/sha1";
+import { epochBlobs } from "../../helpers/epoch";
 import { corpusPath, FIXED_SOURCE_DATE } from "./corpus";
-
-/** The kgdb epoch's messages, as the importer reads them (git cat-file of every commit's blob `m`). */
-function epochBlobs(gitDir: string): Buffer[] {
-  const commits = execFileSync("git", ["-C", gitDir, "rev-list", "--reverse", "--all"], { encoding: "utf8" })
-    .trim()
-    .split("\n");
-  const out = execFileSync("git", ["-C", gitDir, "cat-file", "--batch"], {
-    input: `${commits.map((c) => `${c}:m`).join("\n")}\n`,
-    maxBuffer: 1 << 30,
-  });
-  const blobs: Buffer[] = [];
-  let pos = 0;
-  while (pos < out.length) {
-    const nl = out.indexOf(10, pos);
-    const header = out.subarray(pos, nl).toString();
-    if (header.endsWith(" missing")) {
-      pos = nl + 1;
-      continue;
-    }
-    const size = Number(header.split(" ")[2]);
-    blobs.push(out.subarray(nl + 1, nl + 1 + size));
-    pos = nl + 1 + size + 1;
-  }
-  return blobs;
-}
 
 describe("Sha1", () => {
   it("equals node:crypto's SHA-1 on lengths around the block boundaries", () => {

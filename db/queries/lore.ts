@@ -1,0 +1,196 @@
+import { type SQL, sql } from "drizzle-orm";
+import type { Db } from "../client";
+
+/**
+ * Reads for the public-inbox face (functions/publicinbox): originals (gzipped, as stored) and the fields the
+ * Atom feeds show. A list is named by slug inside each statement; `null` means every list (`/all/`).
+ */
+
+/** A stored original with what the face names it by. */
+export interface Original {
+  emailId: number;
+  list: string;
+  messageId: string;
+  subject: string;
+  /** gzip of the message's bytes (email_sources.raw) */
+  raw: Uint8Array;
+}
+
+type OriginalRow = {
+  email_id: string;
+  list: string;
+  message_id: string;
+  subject: string;
+  raw: Uint8Array;
+};
+
+const original = (r: OriginalRow): Original => ({
+  emailId: Number(r.email_id),
+  list: r.list,
+  messageId: r.message_id,
+  subject: r.subject,
+  raw: r.raw,
+});
+
+const inList = (list: string | null): SQL => (list === null ? sql`TRUE` : sql`l.slug = ${list}`);
+
+/** Whether a list with this slug exists. */
+export async function listExists(db: Db, slug: string): Promise<boolean> {
+  const { rows } = await db.execute<{ found: boolean }>(
+    sql`SELECT EXISTS (SELECT 1 FROM mailing_lists WHERE slug = ${slug}) AS found`,
+  );
+  return rows[0]?.found === true;
+}
+
+/** The lists that hold a message, first list first. */
+export async function listsHolding(db: Db, messageId: string): Promise<string[]> {
+  const { rows } = await db.execute<{ slug: string }>(sql`
+    SELECT l.slug FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id
+    WHERE e.message_id = ${messageId} ORDER BY l.id`);
+  return rows.map((r) => r.slug);
+}
+
+/**
+ * The original of a message (one per list holding it; identical copies across lists once), first list first:
+ * what `/raw` serves.
+ */
+export async function messageOriginals(db: Db, list: string | null, messageId: string): Promise<Original[]> {
+  const { rows } = await db.execute<OriginalRow>(sql`
+    SELECT DISTINCT ON (s.raw_sha256) e.id AS email_id, l.slug AS list, e.message_id, e.subject, s.raw
+    FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id JOIN email_sources s ON s.email_id = e.id
+    WHERE e.message_id = ${messageId} AND ${inList(list)}
+    ORDER BY s.raw_sha256, l.id`);
+  return rows.map(original).sort((a, b) => a.emailId - b.emailId);
+}
+
+/**
+ * Every message of the thread that holds `messageId` (in the first list holding it), in the order they were
+ * archived (import order, as public-inbox numbers its articles): what `t.mbox.gz` serves.
+ */
+export async function threadOriginals(db: Db, list: string | null, messageId: string): Promise<Original[]> {
+  const { rows } = await db.execute<OriginalRow>(sql`
+    WITH target AS (
+      SELECT tm.thread_id FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id
+        JOIN thread_memberships tm ON tm.email_id = e.id
+      WHERE e.message_id = ${messageId} AND ${inList(list)}
+      ORDER BY l.id LIMIT 1
+    )
+    SELECT e.id AS email_id, l.slug AS list, e.message_id, e.subject, s.raw
+    FROM target JOIN thread_memberships tm ON tm.thread_id = target.thread_id
+      JOIN emails e ON e.id = tm.email_id JOIN mailing_lists l ON l.id = e.mailing_list_id
+      JOIN email_sources s ON s.email_id = e.id
+    ORDER BY e.id`);
+  return rows.map(original);
+}
+
+/** Originals of the given emails, in the order given (a search's hits). */
+export async function originalsOf(db: Db, emailIds: number[]): Promise<Original[]> {
+  if (emailIds.length === 0) return [];
+  const { rows } = await db.execute<OriginalRow>(sql`
+    SELECT e.id AS email_id, l.slug AS list, e.message_id, e.subject, s.raw
+    FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id JOIN email_sources s ON s.email_id = e.id
+    WHERE e.id = ANY(${sql.param(emailIds)}::bigint[])`);
+  const byId = new Map(rows.map((r) => [Number(r.email_id), original(r)]));
+  return emailIds.flatMap((id) => byId.get(id) ?? []);
+}
+
+/**
+ * Every message of the threads of the given emails, thread by thread in the order of the first hit of each,
+ * each thread in archive order: a search download with `t=1`.
+ */
+export async function threadsOfEmails(db: Db, emailIds: number[]): Promise<number[]> {
+  if (emailIds.length === 0) return [];
+  const { rows } = await db.execute<{ email_id: string }>(sql`
+    WITH hits AS (
+      SELECT h.id, h.ord FROM unnest(${sql.param(emailIds)}::bigint[]) WITH ORDINALITY AS h(id, ord)
+    ), threads AS (
+      SELECT tm.thread_id, min(hits.ord) AS ord FROM hits JOIN thread_memberships tm ON tm.email_id = hits.id
+      GROUP BY tm.thread_id
+    )
+    SELECT tm.email_id FROM threads JOIN thread_memberships tm ON tm.thread_id = threads.thread_id
+    WHERE tm.email_id IS NOT NULL
+    ORDER BY threads.ord, tm.email_id`);
+  return rows.map((r) => Number(r.email_id));
+}
+
+/** What an Atom entry shows of a message. */
+export interface FeedMessage {
+  emailId: number;
+  list: string;
+  messageId: string;
+  inReplyTo: string | null;
+  subject: string;
+  date: string;
+  authorName: string | null;
+  authorEmail: string;
+  body: string;
+}
+
+type FeedRow = {
+  email_id: string;
+  list: string;
+  message_id: string;
+  in_reply_to: string | null;
+  subject: string;
+  date: string;
+  author_name: string | null;
+  author_email: string;
+  body: string;
+};
+
+const feedColumns = sql`e.id AS email_id, l.slug AS list, e.message_id, e.in_reply_to, e.subject, e.date,
+  a.canonical_name AS author_name, a.email AS author_email, e.body`;
+
+const feedMessage = (r: FeedRow): FeedMessage => ({
+  emailId: Number(r.email_id),
+  list: r.list,
+  messageId: r.message_id,
+  inReplyTo: r.in_reply_to,
+  subject: r.subject,
+  date: new Date(r.date).toISOString(),
+  authorName: r.author_name,
+  authorEmail: r.author_email,
+  body: r.body,
+});
+
+/** The newest messages of a list (or of every list), newest first: `new.atom`. */
+export async function newestMessages(db: Db, list: string | null, limit: number): Promise<FeedMessage[]> {
+  const { rows } = await db.execute<FeedRow>(sql`
+    SELECT ${feedColumns}
+    FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id JOIN authors a ON a.id = e.author_id
+    WHERE ${inList(list)}
+    ORDER BY e.date DESC, e.id DESC LIMIT ${limit}`);
+  return rows.map(feedMessage);
+}
+
+/** The messages of the thread holding `messageId`, oldest first: `t.atom`. */
+export async function threadFeedMessages(
+  db: Db,
+  list: string | null,
+  messageId: string,
+): Promise<FeedMessage[]> {
+  const { rows } = await db.execute<FeedRow>(sql`
+    WITH target AS (
+      SELECT tm.thread_id FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id
+        JOIN thread_memberships tm ON tm.email_id = e.id
+      WHERE e.message_id = ${messageId} AND ${inList(list)}
+      ORDER BY l.id LIMIT 1
+    )
+    SELECT ${feedColumns}
+    FROM target JOIN thread_memberships tm ON tm.thread_id = target.thread_id
+      JOIN emails e ON e.id = tm.email_id JOIN mailing_lists l ON l.id = e.mailing_list_id
+      JOIN authors a ON a.id = e.author_id
+    ORDER BY e.date, e.id`);
+  return rows.map(feedMessage);
+}
+
+/** Feed fields of the given emails, in the order given. */
+export async function feedMessagesOf(db: Db, emailIds: number[]): Promise<FeedMessage[]> {
+  if (emailIds.length === 0) return [];
+  const { rows } = await db.execute<FeedRow>(sql`
+    SELECT ${feedColumns}
+    FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id JOIN authors a ON a.id = e.author_id
+    WHERE e.id = ANY(${sql.param(emailIds)}::bigint[])`);
+  const byId = new Map(rows.map((r) => [Number(r.email_id), feedMessage(r)]));
+  return emailIds.flatMap((id) => byId.get(id) ?? []);
+}
