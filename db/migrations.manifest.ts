@@ -52,8 +52,8 @@ export const MIGRATIONS: KnownMigration[] = [
   },
   {
     "tag": "0008_patch_id",
-    "when": 1796165641208,
-    "hash": "e8a4e852aaca227d3464675b5558e5cd0c03379089858505dbd4ddefe41463cc",
+    "when": 1796165677359,
+    "hash": "16e6755c7ad78254c60fddf402ff54c7f18db07c0f94ddc99dc588fab00998d1",
     "hasDown": true
   }
 ];

@@ -64,20 +64,45 @@ export async function messageOriginals(db: Db, list: string | null, messageId: s
 }
 
 /**
- * Every message of the thread that holds `messageId` (in the first list holding it), in the order they were
- * archived (import order, as public-inbox numbers its articles): what `t.mbox.gz` serves.
+ * The messages of a thread download, as public-inbox forms one (PublicInbox::Over::get_thread): every message
+ * connected to `messageId` through References and In-Reply-To in either direction, through missing (ghost)
+ * messages too, plus every message of the same subject key (thread_subject_key, migration 0007) — not the JWZ
+ * tree of the JSON API, whose subject rule and cycle breaking differ. In the first list holding the message.
+ * A recursive walk over the reference edges, each step an index lookup. SQL of `member(id)` rows.
  */
-export async function threadOriginals(db: Db, list: string | null, messageId: string): Promise<Original[]> {
-  const { rows } = await db.execute<OriginalRow>(sql`
-    WITH target AS (
-      SELECT tm.thread_id FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id
-        JOIN thread_memberships tm ON tm.email_id = e.id
+function threadMembers(list: string | null, messageId: string): SQL {
+  return sql`target AS (
+      SELECT e.mailing_list_id AS list_id, e.message_id, thread_subject_key(e.subject) AS subject_key
+      FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id
       WHERE e.message_id = ${messageId} AND ${inList(list)}
       ORDER BY l.id LIMIT 1
-    )
+    ), edges AS NOT MATERIALIZED (
+      SELECT e.mailing_list_id AS list_id, e.message_id AS a, r.referenced_message_id AS b
+        FROM emails e JOIN email_references r ON r.email_id = e.id
+      UNION ALL SELECT e.mailing_list_id, r.referenced_message_id, e.message_id
+        FROM emails e JOIN email_references r ON r.email_id = e.id
+      UNION ALL SELECT mailing_list_id, message_id, in_reply_to FROM emails WHERE in_reply_to IS NOT NULL
+      UNION ALL SELECT mailing_list_id, in_reply_to, message_id FROM emails WHERE in_reply_to IS NOT NULL
+    ), component(message_id) AS (
+      SELECT message_id FROM target
+      UNION
+      SELECT edges.b FROM component JOIN edges ON edges.a = component.message_id
+        AND edges.list_id = (SELECT list_id FROM target)
+    ), member AS (
+      SELECT e.id FROM target JOIN component ON TRUE
+        JOIN emails e ON e.mailing_list_id = target.list_id AND e.message_id = component.message_id
+      UNION
+      SELECT e.id FROM target JOIN emails e ON e.mailing_list_id = target.list_id
+        AND thread_subject_key(e.subject) = target.subject_key
+    )`;
+}
+
+/** Every message of the thread download of `messageId`, in archive order (as public-inbox numbers them). */
+export async function threadOriginals(db: Db, list: string | null, messageId: string): Promise<Original[]> {
+  const { rows } = await db.execute<OriginalRow>(sql`
+    WITH RECURSIVE ${threadMembers(list, messageId)}
     SELECT e.id AS email_id, l.slug AS list, e.message_id, e.subject, s.raw
-    FROM target JOIN thread_memberships tm ON tm.thread_id = target.thread_id
-      JOIN emails e ON e.id = tm.email_id JOIN mailing_lists l ON l.id = e.mailing_list_id
+    FROM member JOIN emails e ON e.id = member.id JOIN mailing_lists l ON l.id = e.mailing_list_id
       JOIN email_sources s ON s.email_id = e.id
     ORDER BY e.id`);
   return rows.map(original);
@@ -163,22 +188,12 @@ export async function newestMessages(db: Db, list: string | null, limit: number)
   return rows.map(feedMessage);
 }
 
-/** The messages of the thread holding `messageId`, oldest first: `t.atom`. */
-export async function threadFeedMessages(
-  db: Db,
-  list: string | null,
-  messageId: string,
-): Promise<FeedMessage[]> {
+/** The messages of the thread download of `messageId` (threadMembers), oldest first: `t.atom`. */
+export async function threadFeedMessages(db: Db, list: string | null, messageId: string): Promise<FeedMessage[]> {
   const { rows } = await db.execute<FeedRow>(sql`
-    WITH target AS (
-      SELECT tm.thread_id FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id
-        JOIN thread_memberships tm ON tm.email_id = e.id
-      WHERE e.message_id = ${messageId} AND ${inList(list)}
-      ORDER BY l.id LIMIT 1
-    )
+    WITH RECURSIVE ${threadMembers(list, messageId)}
     SELECT ${feedColumns}
-    FROM target JOIN thread_memberships tm ON tm.thread_id = target.thread_id
-      JOIN emails e ON e.id = tm.email_id JOIN mailing_lists l ON l.id = e.mailing_list_id
+    FROM member JOIN emails e ON e.id = member.id JOIN mailing_lists l ON l.id = e.mailing_list_id
       JOIN authors a ON a.id = e.author_id
     ORDER BY e.date, e.id`);
   return rows.map(feedMessage);

@@ -126,6 +126,9 @@ export const emails = pgTable(
       .where(sql`${t.patchMetadata} IS NOT NULL`),
     // patchid: looks a patch up by its stable id (lore's "the same patch in another version or list")
     index("emails_patch_id_idx").on(t.patchId).where(sql`${t.patchId} IS NOT NULL`),
+    // a thread download also holds the messages of the same subject, as public-inbox's does (db/queries/lore.ts;
+    // migration 0008 defines thread_subject_key)
+    index("emails_list_thread_subject_key_idx").on(t.mailingListId, sql`thread_subject_key(${t.subject})`),
     // the cron backfill takes patches still without an id (rows from before migration 0008) from this index
     index("emails_patch_id_missing_idx")
       .on(t.id)
