@@ -93,6 +93,18 @@ function linesMatch(blank: string, query: SQL): SQL {
   return sql`to_tsvector(${SEARCH_CONFIG}::regconfig, regexp_replace(${emails.body}, ${blank}, '', 'gn')) @@ ${query}`;
 }
 
+/**
+ * s:word matches the word as a whole identifier, as lore's Xapian index tokenizes (`_` joins words there):
+ * s:kgdboc finds "kgdboc: fix" and "kgdbocs", not "earlycon_kgdboc". The tsvector splits at `_`, so the
+ * subject must also hold the word's stem with no letter, digit or `_` before it and no `_` after its letters.
+ * For single plain words only (phrases and prefixes keep the tsvector's reading).
+ */
+function wholeIdentifier(node: TextNode): SQL {
+  if (node.phrase || node.prefix || !/^[A-Za-z0-9]+$/.test(node.value)) return sql``;
+  const stem = sql`coalesce((ts_lexize('english_stem', lower(${node.value})))[1], lower(${node.value}))`;
+  return sql` AND ${emails.subject} ~* ('(^|[^[:alnum:]_])' || ${stem} || '[[:alnum:]]*($|[^[:alnum:]_])')`;
+}
+
 function textPredicate(node: TextNode): SQL {
   const query = tsquery(node);
   switch (node.field) {
@@ -100,7 +112,7 @@ function textPredicate(node: TextNode): SQL {
       return sql`(${emails.lexTs} @@ ${query} OR ${emails.bodyTs} @@ ${query})`;
     case "subject":
       // The index narrows by lex_ts; ts_filter keeps only weight-A (subject) lexemes for the exact test.
-      return sql`(${emails.lexTs} @@ ${query} AND ts_filter(${emails.lexTs}, '{a}') @@ ${query})`;
+      return sql`(${emails.lexTs} @@ ${query} AND ts_filter(${emails.lexTs}, '{a}') @@ ${query}${wholeIdentifier(node)})`;
     case "body":
       return sql`${emails.bodyTs} @@ ${query}`;
     case "from":

@@ -78,11 +78,11 @@ export function headerMessageId(raw: Buffer | string): string | null {
   return m ? m[1]!.replace(/\s+/g, "") : null;
 }
 
-/** The Message-IDs of an mboxrd, in order. */
+/** The Message-IDs of an mboxrd (any "From " separator: public-inbox's, lei's, b4's), in order. */
 export function mboxMessageIds(mbox: Buffer): string[] {
   return mbox
     .toString("latin1")
-    .split(/^From mboxrd@z Thu Jan {2}1 00:00:00 1970\r?\n/m)
+    .split(/^From [^\n]*\n/m)
     .filter((entry) => entry !== "")
     .map((entry) => headerMessageId(entry) ?? "(none)");
 }
