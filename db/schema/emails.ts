@@ -97,7 +97,11 @@ export const emails = pgTable(
     patchType: patchType("patch_type").notNull().default("none"),
     isPatchOnly: boolean("is_patch_only").notNull().default(false),
     patchMetadata: jsonb("patch_metadata"),
-    /** `git patch-id --stable` of the patch's diff (40 hex), the `patchid:` search; NULL for non-patches. */
+    /**
+     * `git patch-id --stable` of the patch's diff (40 hex), the `patchid:` search. '' for a patch whose text holds
+     * no diff git would hash; NULL for non-patches, and for patches stored before migration 0007 until the cron
+     * backfill (functions/ingest/patch-id-task.ts) computes it.
+     */
     patchId: text("patch_id"),
     embedding: vector("embedding", { dimensions: EMBEDDING_DIMENSIONS }),
     lexTs: tsvector("lex_ts"),

@@ -480,7 +480,8 @@ async function writeEmails(
       fresh.map((p) => series.batch.get(p.parsed.messageId)?.seriesId ?? null),
       fresh.map((p) => series.batch.get(p.parsed.messageId)?.number ?? null),
       fresh.map((p) => series.batch.get(p.parsed.messageId)?.total ?? null),
-      fresh.map((p) => p.patch.patchId),
+      // '' for a patch whose text holds no diff git would hash (as the backfill marks it): NULL is "not computed"
+      fresh.map((p) => (p.patch.patchType === "none" ? null : (p.patch.patchId ?? ""))),
     ],
   );
   await moveSeriesMembers(client, listId, series);

@@ -19,7 +19,8 @@ import {
  */
 declare module "vitest" {
   export interface ProvidedContext {
-    peers: { nexus: string; publicInbox: string; list: string; gitDir: string };
+    /** `bridge`: NEXUS_WS_PROXY of Nexus's embedded database (EMBEDDED_URL), for tests that look inside */
+    peers: { nexus: string; publicInbox: string; list: string; gitDir: string; bridge: string };
   }
 }
 
@@ -40,7 +41,13 @@ export default async function setup(project: TestProject) {
         return s;
       }),
     ]);
-    project.provide("peers", { nexus: nexus.base, publicInbox: publicInbox.base, list: KGDB_LIST, gitDir });
+    project.provide("peers", {
+      nexus: nexus.base,
+      publicInbox: publicInbox.base,
+      list: KGDB_LIST,
+      gitDir,
+      bridge: nexus.bridge,
+    });
     console.log(`lore peers: public-inbox ${publicInbox.base}, Nexus ${nexus.base} in ${Date.now() - t0} ms`);
   } catch (error) {
     for (const s of servers) await s.stop();
