@@ -189,7 +189,11 @@ export async function newestMessages(db: Db, list: string | null, limit: number)
 }
 
 /** The messages of the thread download of `messageId` (threadMembers), oldest first: `t.atom`. */
-export async function threadFeedMessages(db: Db, list: string | null, messageId: string): Promise<FeedMessage[]> {
+export async function threadFeedMessages(
+  db: Db,
+  list: string | null,
+  messageId: string,
+): Promise<FeedMessage[]> {
   const { rows } = await db.execute<FeedRow>(sql`
     WITH RECURSIVE ${threadMembers(list, messageId)}
     SELECT ${feedColumns}

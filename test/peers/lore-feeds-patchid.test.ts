@@ -111,7 +111,10 @@ describe("patchid:", () => {
   });
 
   it("finds the same messages as public-inbox's patchid: for patches across the epoch", async () => {
-    const sample = [...saved.entries()].filter(([, id]) => id !== "").filter((_, i) => i % 97 === 0).slice(0, 8);
+    const sample = [...saved.entries()]
+      .filter(([, id]) => id !== "")
+      .filter((_, i) => i % 97 === 0)
+      .slice(0, 8);
     expect(sample.length).toBe(8);
     for (const [messageId, patchId] of sample) {
       const path = `/${list}/?q=patchid%3A${patchId}&x=m`;
