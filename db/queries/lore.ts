@@ -80,7 +80,7 @@ export async function messageOriginals(db: Db, list: string | null, messageId: s
 /**
  * The messages of a thread download, as public-inbox forms one (PublicInbox::Over::get_thread): every message
  * connected to `messageId` through References and In-Reply-To in either direction, through missing (ghost)
- * messages too, plus every message of the same subject key (thread_subject_key, migration 0007) — not the JWZ
+ * messages too, plus every message of the same subject key (thread_subject_key, migration 0008) — not the JWZ
  * tree of the JSON API, whose subject rule and cycle breaking differ. In the first list holding the message.
  * A recursive walk over the reference edges, each step an index lookup. SQL of `member(id)` rows.
  */

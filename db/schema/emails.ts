@@ -99,7 +99,7 @@ export const emails = pgTable(
     patchMetadata: jsonb("patch_metadata"),
     /**
      * `git patch-id --stable` of the patch's diff (40 hex), the `patchid:` search. '' for a patch whose text holds
-     * no diff git would hash; NULL for non-patches, and for patches stored before migration 0007 until the cron
+     * no diff git would hash; NULL for non-patches, and for patches stored before migration 0008 until the cron
      * backfill (functions/ingest/patch-id-task.ts) computes it.
      */
     patchId: text("patch_id"),

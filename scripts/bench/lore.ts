@@ -70,11 +70,13 @@ function b4Am(base: string, messageId: string): number {
 try {
   const gitDir = join(work, "0.git");
   cloneEpoch(KGDB_BUNDLE, gitDir);
+  const kept = <T extends Server>(s: T): T => {
+    servers.push(s);
+    return s;
+  };
   const [pi, nx] = await Promise.all([
-    startPublicInboxHttpd(referenceInbox(KGDB_BUNDLE, KGDB_LIST), KGDB_LIST).then(
-      (s) => (servers.push(s), s),
-    ),
-    startNexus(gitDir, KGDB_LIST).then((s) => (servers.push(s), s)),
+    startPublicInboxHttpd(referenceInbox(KGDB_BUNDLE, KGDB_LIST), KGDB_LIST).then(kept),
+    startNexus(gitDir, KGDB_LIST).then(kept),
   ]);
   log(`public-inbox-httpd on ${pi.base}, Nexus (wrangler dev, embedded database) on ${nx.base}`);
 
