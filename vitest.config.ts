@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
 export const WORKER_TEST_DATABASE = "postgresql://postgres@pglite:5432/worker";
 export const TEST_ADMIN_TOKEN = "test-admin-token";
 
-// Three projects: pure logic (unit), Node against a real Postgres (db), and the Workers runtime (worker).
+// Four projects: pure logic (unit), Node against a real Postgres (db), the Workers runtime (worker), and the
+// lore face against its real peers (peers: public-inbox-httpd, b4 and lei beside Nexus under wrangler dev).
 export default defineConfig({
   test: {
     projects: [
@@ -52,6 +53,16 @@ export default defineConfig({
           ],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "peers",
+          include: ["test/peers/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/setup/lore-peers.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
     ],

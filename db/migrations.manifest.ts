@@ -49,5 +49,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796163304713,
     "hash": "fabdffb26abf1cb8a8053880bd6efa63e1c958b60fbb6d0aaaeca430d42bb767",
     "hasDown": true
+  },
+  {
+    "tag": "0008_patch_id",
+    "when": 1796165677359,
+    "hash": "16e6755c7ad78254c60fddf402ff54c7f18db07c0f94ddc99dc588fab00998d1",
+    "hasDown": true
   }
 ];

@@ -8,6 +8,7 @@ import { createRouter } from "./lib/router";
 import { adminAuthMiddleware } from "./middleware/admin-auth";
 import { databaseMiddleware } from "./middleware/database";
 import { readinessMiddleware } from "./middleware/readiness";
+import { loreRouter } from "./publicinbox";
 
 /** The one app factory: the Worker entry and the tests build the app here. Order of registration matters. */
 export function createApp() {
@@ -26,6 +27,8 @@ export function createApp() {
   // Domain routers: one line each.
   app.route("/api/v1", readApiRouter);
   app.route("/admin/v1", adminRouter);
+  // public-inbox's URL layout (/:list/…, /all/…, /:mid/): after the API so /api and /admin keep their paths
+  app.route("/", loreRouter);
 
   return app;
 }

@@ -1,4 +1,5 @@
 import type { Env } from "./env";
+import { patchIdBackfillTask } from "./ingest/patch-id-task";
 import { jobsTask } from "./jobs/task";
 import { checkReadiness } from "./lib/readiness";
 import { openDatabase } from "./middleware/database";
@@ -21,6 +22,7 @@ export type ScheduledTask = (ctx: {
 /** Background work, in order; each task gets the same pool and stops by the shared deadline. */
 export const scheduledTasks: Record<string, ScheduledTask> = {
   "search-backfill": searchBackfillTask,
+  "patch-id-backfill": patchIdBackfillTask,
   jobs: jobsTask,
 };
 

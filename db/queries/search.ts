@@ -344,3 +344,21 @@ export interface ThreadHead {
   messageCount: number;
   hasPatches: boolean;
 }
+
+/**
+ * Every match of a compiled query, unranked, newest first: by archive order (id, as public-inbox's mbox
+ * downloads order by document id) or by date (its Atom and HTML results). At most `limit` ids.
+ */
+export async function matchingEmailIds(
+  db: Db,
+  where: SQL,
+  filters: SearchFilters,
+  order: "archive" | "date",
+  limit: number,
+): Promise<number[]> {
+  const by = order === "archive" ? sql`emails.id DESC` : sql`emails.date DESC, emails.id DESC`;
+  const result = await db.execute<{ id: string }>(sql`
+    SELECT emails.id FROM emails WHERE ${whereAll([where, ...filterSql(filters)])}
+    ORDER BY ${by} LIMIT ${limit}`);
+  return result.rows.map((r) => Number(r.id));
+}

@@ -97,6 +97,12 @@ export const emails = pgTable(
     patchType: patchType("patch_type").notNull().default("none"),
     isPatchOnly: boolean("is_patch_only").notNull().default(false),
     patchMetadata: jsonb("patch_metadata"),
+    /**
+     * `git patch-id --stable` of the patch's diff (40 hex), the `patchid:` search. '' for a patch whose text holds
+     * no diff git would hash; NULL for non-patches, and for patches stored before migration 0008 until the cron
+     * backfill (functions/ingest/patch-id-task.ts) computes it.
+     */
+    patchId: text("patch_id"),
     embedding: vector("embedding", { dimensions: EMBEDDING_DIMENSIONS }),
     lexTs: tsvector("lex_ts"),
     bodyTs: tsvector("body_ts"),
@@ -122,6 +128,15 @@ export const emails = pgTable(
     index("emails_patch_paths_trgm_idx")
       .using("gin", sql`patch_paths(${t.patchMetadata}) gin_trgm_ops`)
       .where(sql`${t.patchMetadata} IS NOT NULL`),
+    // patchid: looks a patch up by its stable id (lore's "the same patch in another version or list")
+    index("emails_patch_id_idx").on(t.patchId).where(sql`${t.patchId} IS NOT NULL`),
+    // a thread download also holds the messages of the same subject, as public-inbox's does (db/queries/lore.ts;
+    // migration 0008 defines thread_subject_key)
+    index("emails_list_thread_subject_key_idx").on(t.mailingListId, sql`thread_subject_key(${t.subject})`),
+    // the cron backfill takes patches still without an id (rows from before migration 0008) from this index
+    index("emails_patch_id_missing_idx")
+      .on(t.id)
+      .where(sql`${t.patchId} IS NULL AND ${t.patchType} <> 'none'`),
     check("emails_epoch_check", sql`${t.epoch} IS NULL OR ${t.epoch} >= 0`),
     check(
       "emails_series_position_check",

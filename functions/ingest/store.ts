@@ -445,18 +445,22 @@ async function writeEmails(
   const inserted = await rows<{ id: string; message_id: string }>(
     client,
     `INSERT INTO emails (mailing_list_id, message_id, source_commit, epoch, author_id, subject, normalized_subject, date,
-                         date_is_fallback, in_reply_to, body, patch_type, is_patch_only, patch_metadata,
+                         date_is_fallback, in_reply_to, body, patch_type, is_patch_only, patch_metadata, patch_id,
                          series_id, series_number, series_total, lex_ts, body_ts, search_version, threaded_at)
      SELECT $1, e.message_id, e.source_commit, e.epoch, e.author_id, e.subject, e.normalized_subject, e.date,
-            e.date_is_fallback, e.in_reply_to, e.body, e.patch_type, e.is_patch_only, e.patch_metadata,
+            e.date_is_fallback, e.in_reply_to, e.body, e.patch_type, e.is_patch_only, e.patch_metadata, e.patch_id,
             e.series_id, e.series_number, e.series_total,
             ${lexTsSql("e", "a")}, ${bodyTsSql("e")}, ${RECIPE_VERSION}, now()
        FROM unnest($2::text[], $3::text[], $4::int[], $5::bigint[], $6::text[], $7::text[], $8::timestamptz[],
                    $9::boolean[], $10::text[], $11::text[], $12::patch_type[], $13::boolean[], $14::jsonb[],
-                   $15::bigint[], $16::int[], $17::int[])
+                   $15::bigint[], $16::int[], $17::int[], $18::text[]) WITH ORDINALITY
             AS e(message_id, source_commit, epoch, author_id, subject, normalized_subject, date, date_is_fallback,
-                 in_reply_to, body, patch_type, is_patch_only, patch_metadata, series_id, series_number, series_total)
+                 in_reply_to, body, patch_type, is_patch_only, patch_metadata, series_id, series_number, series_total,
+                 patch_id, ord)
        JOIN authors a ON a.id = e.author_id
+      -- ids in source order (the join may reorder rows): emails.id is then the archive's order, as public-inbox
+      -- numbers its messages, which thread downloads (t.mbox.gz) follow
+      ORDER BY e.ord
      RETURNING id, message_id`,
     [
       listId,
@@ -476,6 +480,8 @@ async function writeEmails(
       fresh.map((p) => series.batch.get(p.parsed.messageId)?.seriesId ?? null),
       fresh.map((p) => series.batch.get(p.parsed.messageId)?.number ?? null),
       fresh.map((p) => series.batch.get(p.parsed.messageId)?.total ?? null),
+      // '' for a patch whose text holds no diff git would hash (as the backfill marks it): NULL is "not computed"
+      fresh.map((p) => (p.patch.patchType === "none" ? null : (p.patch.patchId ?? ""))),
     ],
   );
   await moveSeriesMembers(client, listId, series);

@@ -1,4 +1,5 @@
 import type { ParsedAttachment } from "./parse";
+import { stablePatchId } from "./patch-id";
 import { parseTrailerPerson } from "./trailers";
 
 /**
@@ -48,6 +49,8 @@ export interface PatchInfo {
   /** a patch submission: a diff with commit text only, no quoted reply text */
   isPatchOnly: boolean;
   metadata: PatchMetadata | null;
+  /** `git patch-id --stable` of the diff's text (functions/mail/patch-id.ts); null without a patch */
+  patchId: string | null;
 }
 
 const TRAILER = /^([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):[ \t]+(\S.*)$/;
@@ -320,7 +323,12 @@ function findPull(lines: string[]): PatchMetadata["pull"] | null {
 export function detectPatch(body: string, attachments: ParsedAttachment[] = []): PatchInfo {
   const inline = analyse(body, "body");
   if (inline && inline.files.length > 0) {
-    return { patchType: "inline", isPatchOnly: isSubmission(body, inline), metadata: inline };
+    return {
+      patchType: "inline",
+      isPatchOnly: isSubmission(body, inline),
+      metadata: inline,
+      patchId: stablePatchId(body),
+    };
   }
   for (const a of attachments) {
     if (a.text === null) continue;
@@ -329,11 +337,16 @@ export function detectPatch(body: string, attachments: ParsedAttachment[] = []):
       // trailers of the cover text in the body still count (they name the people)
       const bodyMeta = inline ?? analyse(`${body}\n`, "body");
       if (bodyMeta && meta.trailers.length === 0) meta.trailers = bodyMeta.trailers;
-      return { patchType: "attachment", isPatchOnly: !hasQuotes(body.split("\n")), metadata: meta };
+      return {
+        patchType: "attachment",
+        isPatchOnly: !hasQuotes(body.split("\n")),
+        metadata: meta,
+        patchId: stablePatchId(a.text),
+      };
     }
   }
   // a pull request without a diff keeps its metadata but is not a patch
-  return { patchType: "none", isPatchOnly: false, metadata: inline };
+  return { patchType: "none", isPatchOnly: false, metadata: inline, patchId: null };
 }
 
 function hasQuotes(lines: string[], end = lines.length): boolean {

@@ -10,14 +10,29 @@ import { DateSyntaxError, parseDateRange } from "./query-dates";
  *   field prefixes     s: subject, f: from (name or address), b: body, t: To, c: Cc,
  *                      a: any of From/To/Cc, m: Message-ID,
  *                      d: date range (d:20240101..20240630, d:2024-01-01.., d:..2.weeks.ago),
- *                      dfn: file name touched by a patch (dfn:kgdboc.c, dfn:drivers/tty/serial)
+ *                      dfn: file name touched by a patch (dfn:kgdboc.c, dfn:drivers/tty/serial),
+ *                      and the rest of lore's (bs: nq: q: dt: rt: dfa: dfb: mid: patchid:): QUERY_PREFIXES
+ *                      is the one table of them all, the help page prints it.
  *                      s:(a OR b) applies the field to every word of the group.
  *
  * Precedence, loosest first: OR, then AND (explicit or implicit), then NOT/-. Lower-case and/or/not
  * are ordinary words. Bad syntax throws QuerySyntaxError with a 0-based character position.
  */
 
-export type TextField = "any" | "subject" | "from" | "body" | "to" | "cc" | "address" | "messageId";
+export type TextField =
+  | "any"
+  | "subject"
+  | "from"
+  | "body"
+  | "to"
+  | "cc"
+  | "address"
+  | "messageId"
+  | "subjectBody"
+  | "quoted"
+  | "diffRemoved"
+  | "diffAdded"
+  | "patchId";
 
 export type QueryNode =
   | { kind: "text"; field: TextField; value: string; phrase: boolean; prefix: boolean; position: number }
@@ -47,45 +62,69 @@ export class QuerySyntaxError extends Error {
   }
 }
 
-const FIELD_PREFIXES: Record<string, TextField | "date" | "file"> = {
-  s: "subject",
-  f: "from",
-  b: "body",
-  t: "to",
-  c: "cc",
-  a: "address",
-  m: "messageId",
-  d: "date",
-  dfn: "file",
-};
+type PrefixTarget = TextField | "date" | "file";
+
+/**
+ * Every prefix the language knows, with what it searches and its help line: the parser reads this table and
+ * `/:list/_/text/help/` prints it, so the two cannot drift. Names and wording follow public-inbox's own
+ * (PublicInbox::Search @HELP); where Nexus answers differently the line says so.
+ */
+export const QUERY_PREFIXES: readonly { name: string; target: PrefixTarget; help: string }[] = [
+  { name: "s", target: "subject", help: 'match within Subject  e.g. s:"a quick brown fox"' },
+  {
+    name: "d",
+    target: "date",
+    help: "match date-time range (UTC): d:20240101..20240630, d:2024-01.., d:..2.weeks.ago, d:yesterday..",
+  },
+  { name: "dt", target: "date", help: "match date-time range, YYYYMMDDHHMMSS format (as d:)" },
+  { name: "rt", target: "date", help: "match received time; Nexus keeps the Date header, so the same as d:" },
+  {
+    name: "b",
+    target: "body",
+    help: "match within message body, without quoted text, signature and diff hunks",
+  },
+  { name: "nq", target: "body", help: "match non-quoted text within message body (as b:)" },
+  { name: "q", target: "quoted", help: "match quoted text within message body" },
+  { name: "bs", target: "subjectBody", help: "match within the Subject and body" },
+  { name: "f", target: "from", help: "match within the From header (name or address)" },
+  { name: "t", target: "to", help: "match within the To header" },
+  { name: "c", target: "cc", help: "match within the Cc header" },
+  { name: "a", target: "address", help: "match within the To, Cc, and From headers" },
+  { name: "m", target: "messageId", help: "match the Message-ID (exact)" },
+  { name: "mid", target: "messageId", help: "match the Message-ID (exact, as m:)" },
+  {
+    name: "dfn",
+    target: "file",
+    help: "match filename from diff  e.g. dfn:kgdboc.c, dfn:drivers/tty/serial",
+  },
+  { name: "dfa", target: "diffRemoved", help: "match diff removed (-) lines" },
+  { name: "dfb", target: "diffAdded", help: "match diff added (+) lines" },
+  { name: "patchid", target: "patchId", help: "match `git patch-id --stable' output" },
+];
+
+const FIELD_PREFIXES = new Map(QUERY_PREFIXES.map((p) => [p.name, p.target]));
 
 /** lore prefixes we do not serve: refuse them by name rather than silently searching "t:foo" as text. */
 const UNSUPPORTED_PREFIXES = new Set([
   "tc",
+  "tcf",
   "l",
-  "mid",
-  "bs",
-  "dt",
-  "rt",
+  "lid",
+  "n",
   "z",
-  "nq",
-  "q",
-  "dfa",
-  "dfb",
   "dfhh",
   "dfctx",
   "dfpre",
   "dfpost",
   "dfblob",
-  "patchid",
 ]);
 
-const SUPPORTED_LIST = "s: f: b: t: c: a: m: d: dfn:";
+const SUPPORTED_LIST = QUERY_PREFIXES.map((p) => `${p.name}:`).join(" ");
 
 type Token =
   | { type: "word"; value: string; position: number }
   | { type: "phrase"; value: string; position: number }
-  | { type: "field"; field: TextField | "date" | "file"; name: string; position: number }
+  | { type: "field"; field: PrefixTarget; name: string; position: number }
   | { type: "lparen" | "rparen" | "and" | "or" | "not" | "neg"; position: number };
 
 const HAS_WORD_CHAR = /[\p{L}\p{N}]/u;
@@ -132,7 +171,7 @@ function tokenize(input: string): Token[] {
     const prefixed = /^([a-z]+):/.exec(chunk);
     if (prefixed) {
       const name = prefixed[1]!;
-      const field = FIELD_PREFIXES[name];
+      const field = FIELD_PREFIXES.get(name);
       if (field) {
         tokens.push({ type: "field", field, name, position: start });
         const rest = chunk.slice(name.length + 1);
@@ -329,7 +368,7 @@ class Parser {
         return { kind: "date", from: range.from, to: range.to, position: token.position };
       } catch (error) {
         if (error instanceof DateSyntaxError) {
-          throw new QuerySyntaxError(`d: ${error.message}`, operand.position + error.offset);
+          throw new QuerySyntaxError(`${token.name}: ${error.message}`, operand.position + error.offset);
         }
         throw error;
       }
@@ -381,6 +420,11 @@ export function formatQuery(node: QueryNode): string {
         cc: "c:",
         address: "a:",
         messageId: "m:",
+        subjectBody: "bs:",
+        quoted: "q:",
+        diffRemoved: "dfa:",
+        diffAdded: "dfb:",
+        patchId: "patchid:",
       }[node.field];
       const value = node.phrase ? `"${node.value}"` : node.prefix ? `${node.value}*` : node.value;
       return prefix + value;

@@ -80,6 +80,31 @@ function touchesFile(path: string): SQL {
   return sql`(${emails.patchMetadata} IS NOT NULL AND patch_paths(${emails.patchMetadata}) ~ ${`[\n/]${name}\n|\n${name}/`})`;
 }
 
+/**
+ * Lines of the body that body_ts leaves out, for q: (quoted), dfa: (removed) and dfb: (added): the other lines
+ * blanked by a newline-sensitive regular expression, the rest parsed as text. No index serves these; they are
+ * for narrowing a search (lore's own use), and cost one parse of each candidate's body.
+ */
+const QUOTED_LINES = "^(?!>).*$";
+const REMOVED_LINES = "^(?:[^-].*|--- .*)?$";
+const ADDED_LINES = "^(?:[^+].*|[+]{3} .*)?$";
+
+function linesMatch(blank: string, query: SQL): SQL {
+  return sql`to_tsvector(${SEARCH_CONFIG}::regconfig, regexp_replace(${emails.body}, ${blank}, '', 'gn')) @@ ${query}`;
+}
+
+/**
+ * s:word matches the word as a whole identifier, as lore's Xapian index tokenizes (`_` joins words there):
+ * s:kgdboc finds "kgdboc: fix" and "kgdbocs", not "earlycon_kgdboc". The tsvector splits at `_`, so the
+ * subject must also hold the word's stem with no letter, digit or `_` before it and no `_` after its letters.
+ * For single plain words only (phrases and prefixes keep the tsvector's reading).
+ */
+function wholeIdentifier(node: TextNode): SQL {
+  if (node.phrase || node.prefix || !/^[A-Za-z0-9]+$/.test(node.value)) return sql``;
+  const stem = sql`coalesce((ts_lexize('english_stem', lower(${node.value})))[1], lower(${node.value}))`;
+  return sql` AND ${emails.subject} ~* ('(^|[^[:alnum:]_])' || ${stem} || '[[:alnum:]]*($|[^[:alnum:]_])')`;
+}
+
 function textPredicate(node: TextNode): SQL {
   const query = tsquery(node);
   switch (node.field) {
@@ -87,7 +112,7 @@ function textPredicate(node: TextNode): SQL {
       return sql`(${emails.lexTs} @@ ${query} OR ${emails.bodyTs} @@ ${query})`;
     case "subject":
       // The index narrows by lex_ts; ts_filter keeps only weight-A (subject) lexemes for the exact test.
-      return sql`(${emails.lexTs} @@ ${query} AND ts_filter(${emails.lexTs}, '{a}') @@ ${query})`;
+      return sql`(${emails.lexTs} @@ ${query} AND ts_filter(${emails.lexTs}, '{a}') @@ ${query}${wholeIdentifier(node)})`;
     case "body":
       return sql`${emails.bodyTs} @@ ${query}`;
     case "from":
@@ -100,6 +125,16 @@ function textPredicate(node: TextNode): SQL {
       return sql`(${emails.authorId} IN ${authorsMatching(node.value)} OR ${recipientMatches(node.value, ["to", "cc"])})`;
     case "messageId":
       return sql`${emails.messageId} = ${node.value.replace(/^<|>$/g, "")}`;
+    case "subjectBody":
+      return sql`((${emails.lexTs} @@ ${query} AND ts_filter(${emails.lexTs}, '{a}') @@ ${query}) OR ${emails.bodyTs} @@ ${query})`;
+    case "quoted":
+      return linesMatch(QUOTED_LINES, query);
+    case "diffRemoved":
+      return linesMatch(REMOVED_LINES, query);
+    case "diffAdded":
+      return linesMatch(ADDED_LINES, query);
+    case "patchId":
+      return sql`${emails.patchId} = ${node.value.toLowerCase()}`;
   }
 }
 
@@ -148,7 +183,10 @@ function orQueries(terms: TextNode[]): SQL | null {
 }
 
 /** Words matched against the text vectors (the other text fields name people or ids). */
-const WORDING: TextField[] = ["any", "subject", "body"];
+const WORDING: TextField[] = ["any", "subject", "body", "subjectBody"];
+/** The fields whose words rank by lex_ts, and by body_ts. */
+const LEX_RANKED: TextField[] = ["any", "subject", "subjectBody"];
+const BODY_RANKED: TextField[] = ["any", "body", "subjectBody"];
 
 function isFilter(node: QueryNode): boolean {
   return (
@@ -165,8 +203,8 @@ export function compileQuery(node: QueryNode): CompiledQuery {
   return {
     filters: filters.length ? sql`(${sql.join(filters.map(predicate), sql` AND `)})` : null,
     where: predicate(node),
-    lexQuery: orQueries(positive.filter((t) => t.field === "any" || t.field === "subject")),
-    bodyQuery: orQueries(positive.filter((t) => t.field === "any" || t.field === "body")),
+    lexQuery: orQueries(positive.filter((t) => LEX_RANKED.includes(t.field))),
+    bodyQuery: orQueries(positive.filter((t) => BODY_RANKED.includes(t.field))),
     fuzzyText: positive
       .filter((t) => t.field === "any" || t.field === "subject")
       .map((t) => t.value)

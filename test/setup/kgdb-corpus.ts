@@ -98,7 +98,8 @@ function rawFacts(gitDir: string): Omit<KgdbFacts, "database" | "slug" | "import
     month: new Set<string>(),
   };
   let sample: KgdbFacts["sample"] | undefined;
-  const word = new RegExp(`(^|[^A-Za-z0-9])${PROBES.subjectWord}([^A-Za-z0-9]|$)`, "i");
+  // a whole identifier, as lore's index reads words: `_` joins (earlycon_kgdboc is another word)
+  const word = new RegExp(`(^|[^A-Za-z0-9_])${PROBES.subjectWord}([^A-Za-z0-9_]|$)`, "i");
   const diffLine = new RegExp(`^diff --git a/${PROBES.filePath.replace(/[.]/g, "\\.")} `, "m");
   const from = Date.parse(PROBES.month.from);
   const to = Date.parse(PROBES.month.to);

@@ -3,6 +3,7 @@ import {
   formatQuery,
   parseQuery,
   QUERY_LIMITS,
+  QUERY_PREFIXES,
   type QueryNode,
   QuerySyntaxError,
 } from "../../../functions/search/query-parser";
@@ -137,7 +138,29 @@ describe("parseQuery: lore prefixes", () => {
     const error = syntaxError("kgdb tc:someone@example.com");
     expect(error.position).toBe(5);
     expect(error.message).toContain("tc:");
-    expect(error.message).toContain("s: f: b: t: c: a: m: d: dfn:");
+    for (const { name } of QUERY_PREFIXES) expect(error.message).toContain(` ${name}:`);
+  });
+
+  it("reads the rest of lore's prefixes: bs: nq: q: dt: rt: dfa: dfb: mid: patchid:", () => {
+    expect(parse("bs:kgdboc")).toMatchObject({ kind: "text", field: "subjectBody", value: "kgdboc" });
+    expect(parse("nq:breakpoint")).toMatchObject({ field: "body" });
+    expect(parse('q:"serial console"')).toMatchObject({ field: "quoted", phrase: true });
+    expect(parse("dfa:kgdb_break")).toMatchObject({ field: "diffRemoved" });
+    expect(parse("dfb:kgdb_break")).toMatchObject({ field: "diffAdded" });
+    expect(parse("mid:20200507.1-1@example.com")).toMatchObject({ field: "messageId" });
+    const id = "0123456789abcdef0123456789abcdef01234567";
+    expect(parse(`patchid:${id}`)).toMatchObject({ field: "patchId", value: id });
+    for (const prefix of ["dt", "rt"]) {
+      const n = parse(`${prefix}:20240101120000..20240102`) as Extract<QueryNode, { kind: "date" }>;
+      expect([n.from?.toISOString(), n.to?.toISOString()]).toEqual([
+        "2024-01-01T12:00:00.000Z",
+        "2024-01-03T00:00:00.000Z",
+      ]);
+    }
+    expect(show(`bs:a q:b dfa:c dfb:d patchid:${id}`)).toBe(
+      `bs:a AND q:b AND dfa:c AND dfb:d AND patchid:${id}`,
+    );
+    expect(syntaxError("kgdb dt:2024-13").message).toMatch(/^dt: /);
   });
 
   it("keeps unknown colon words as text (URLs, trailers)", () => {
