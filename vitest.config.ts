@@ -37,6 +37,7 @@ export default defineConfig({
                 DATABASE_URL: WORKER_TEST_DATABASE,
                 NEXUS_WS_PROXY: inject("bridge"),
                 ADMIN_TOKEN: TEST_ADMIN_TOKEN,
+                JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789abcdef",
                 READINESS_TTL_MS: "0",
               },
             },

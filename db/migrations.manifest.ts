@@ -55,5 +55,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796165677359,
     "hash": "16e6755c7ad78254c60fddf402ff54c7f18db07c0f94ddc99dc588fab00998d1",
     "hasDown": true
+  },
+  {
+    "tag": "0009_accounts",
+    "when": 1796166938509,
+    "hash": "23a657e1d36efc27879bfb4a3ca1c2e540997ed132360e6895b289731988008f",
+    "hasDown": true
   }
 ];

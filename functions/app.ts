@@ -7,6 +7,7 @@ import { handleError, handleNotFound } from "./lib/error-handler";
 import { createRouter } from "./lib/router";
 import { adminAuthMiddleware } from "./middleware/admin-auth";
 import { databaseMiddleware } from "./middleware/database";
+import { principalMiddleware } from "./middleware/principal";
 import { readinessMiddleware } from "./middleware/readiness";
 import { loreRouter } from "./publicinbox";
 
@@ -22,6 +23,7 @@ export function createApp() {
   app.use("*", databaseMiddleware);
   app.route("/api/v1/health", readinessRouter);
   app.use("*", readinessMiddleware);
+  app.use("*", principalMiddleware);
   app.use("/admin/v1/*", adminAuthMiddleware);
 
   // Domain routers: one line each.

@@ -10,8 +10,15 @@ export interface Env {
   NEXUS_WS_PROXY?: string;
   /** Connections per pool (each request and each cron run has its own pool). */
   DB_POOL_MAX?: string;
-  /** Bearer token for /admin/v1 until accounts exist (secret). */
+  /**
+   * Opt-in shared bearer token for automation on /admin/v1 (secret). People sign in instead: an admin's
+   * access token or an admin-scoped API token passes the same check.
+   */
   ADMIN_TOKEN?: string;
+  /** Key that signs access tokens (secret, 32+ random bytes). Without it nobody can sign in. */
+  JWT_SECRET?: string;
+  /** The key before the current one, still accepted during a rotation (secret). */
+  JWT_SECRET_PREVIOUS?: string;
   /** Time budget (ms) of one scheduled run; default 20000. */
   CRON_BUDGET_MS?: string;
   /** How long (ms) an isolate trusts its last readiness check; default 10000 when ready, 1000 when not. */
@@ -28,5 +35,15 @@ export interface AppBindings {
     db: Db;
     pool: Pool;
     requestId: string;
+    /** who the request's bearer token names; null when it carries none */
+    principal: Principal | null;
   };
+}
+
+/** The caller behind a request's bearer token. */
+export interface Principal {
+  /** null for the shared ADMIN_TOKEN */
+  userId: number | null;
+  role: "admin" | "user";
+  via: "access_token" | "api_token" | "admin_token";
 }

@@ -84,9 +84,44 @@ export const userRefreshTokens = pgTable(
     lastUsedAt: timestamptz("last_used_at"),
     revokedAt: timestamptz("revoked_at"),
     deviceFingerprint: text("device_fingerprint"),
+    /** Every token rotated from one sign-in shares it: a rotated token shown again revokes the family. */
+    familyId: uuid("family_id").notNull().defaultRandom(),
+    /** Set when the token was exchanged for its successor (revoked_at is set too). */
+    rotatedAt: timestamptz("rotated_at"),
   },
-  (t) => [index("user_refresh_tokens_user_expires_idx").on(t.userId, t.expiresAt.desc().nullsFirst())],
+  (t) => [
+    index("user_refresh_tokens_user_expires_idx").on(t.userId, t.expiresAt.desc().nullsFirst()),
+    index("user_refresh_tokens_family_idx").on(t.familyId),
+  ],
 );
+
+export const apiTokenScope = pgEnum("api_token_scope", ["read", "admin"]);
+
+/** Personal API tokens for scripts (`Authorization: Bearer nxp_…`), stored only as SHA-256 hashes. */
+export const apiTokens = pgTable(
+  "api_tokens",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedByDefaultAsIdentity(),
+    userId: bigint("user_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    scope: apiTokenScope("scope").notNull().default("read"),
+    hashedToken: text("hashed_token").notNull().unique(),
+    createdAt: timestamptz("created_at").notNull().defaultNow(),
+    expiresAt: timestamptz("expires_at"),
+    lastUsedAt: timestamptz("last_used_at"),
+    revokedAt: timestamptz("revoked_at"),
+  },
+  (t) => [index("api_tokens_user_idx").on(t.userId)],
+);
+
+/** Login attempts per client address in the current window: the per-address limit. */
+export const loginThrottle = pgTable("login_throttle", {
+  address: text("address").primaryKey(),
+  windowStart: timestamptz("window_start").notNull().defaultNow(),
+  attempts: integer("attempts").notNull().default(0),
+});
 
 export const userThreadFollows = pgTable(
   "user_thread_follows",
