@@ -61,5 +61,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796166938509,
     "hash": "23a657e1d36efc27879bfb4a3ca1c2e540997ed132360e6895b289731988008f",
     "hasDown": true
+  },
+  {
+    "tag": "0010_notifications",
+    "when": 1796167816810,
+    "hash": "c658297b58114a7110206edfd68fae20a1a65e934fa8c0e9cb766661238d91f7",
+    "hasDown": true
   }
 ];

@@ -11,6 +11,7 @@ import {
   primaryKey,
   text,
   unique,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns";
@@ -160,7 +161,22 @@ export const notifications = pgTable(
     index("notifications_user_created_idx").on(t.userId, t.createdAt.desc().nullsFirst()),
     index("notifications_thread_idx").on(t.threadId),
     index("notifications_email_idx").on(t.emailId),
+    // one notification per user and message, however often or concurrently the message is imported
+    uniqueIndex("notifications_user_email_key").on(t.userId, t.emailId),
   ],
+);
+
+/** More addresses a user writes from, besides users.email: their own mail to a thread notifies nobody. */
+export const userEmailAddresses = pgTable(
+  "user_email_addresses",
+  {
+    userId: bigint("user_id", { mode: "number" })
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    /** lower-cased, as authors.email */
+    email: text("email").notNull(),
+  },
+  (t) => [primaryKey({ name: "user_email_addresses_pkey", columns: [t.userId, t.email] })],
 );
 
 /** How far a user has read a thread. */

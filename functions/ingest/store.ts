@@ -1,6 +1,7 @@
 import type { Pool } from "@neondatabase/serverless";
 import { bodyTsSql, lexTsSql, RECIPE_VERSION } from "../mail/search-text";
 import { binaryArrayElements, binaryByteaArray, binaryTextArray } from "./binary-array";
+import { notifyWatchers } from "./notify";
 import {
   type IngestItem,
   type PreparedMessage,
@@ -291,8 +292,9 @@ async function writeOnce(
         outcomes.push({ index: p.index, messageId: p.parsed.messageId, status: "duplicate" });
     const seeds = new Set<string>();
     const touchedAuthors = new Set<number>();
+    let freshIds: string[] = [];
     if (fresh.length > 0) {
-      await writeEmails(client, listId, fresh, freshColumns(batch, positions));
+      freshIds = await writeEmails(client, listId, fresh, freshColumns(batch, positions));
       for (const p of fresh) {
         outcomes.push({ index: p.index, messageId: p.parsed.messageId, status: "stored" });
         seeds.add(p.parsed.messageId);
@@ -319,6 +321,7 @@ async function writeOnce(
       for (const a of r.authorIds) touchedAuthors.add(a);
       await refreshActivity(client, listId, [...touchedAuthors]);
     }
+    await notifyWatchers(client, freshIds);
     await options.inTransaction?.(client);
     times.thread = performance.now() - t0;
   });
@@ -355,13 +358,16 @@ function freshColumns(batch: PreparedBatch, positions: number[]): PreparedBatch[
   };
 }
 
-/** Authors (From, To, Cc), their names, emails, sources, recipients and references of the `fresh` messages. */
+/**
+ * Authors (From, To, Cc), their names, emails, sources, recipients and references of the `fresh` messages.
+ * Returns the new emails' ids, in `fresh` order.
+ */
 async function writeEmails(
   client: Client,
   listId: number,
   fresh: Prepared[],
   columns: PreparedBatch["columns"],
-): Promise<void> {
+): Promise<string[]> {
   const uses = new Map<string, AuthorUse>();
   const use = (address: string, name: string, date: Date) => {
     const key = pgText(address.toLowerCase());
@@ -535,6 +541,7 @@ async function writeEmails(
       [ref.email, ref.id, ref.pos],
     );
   }
+  return emailIds;
 }
 
 /** Recompute per-list activity (first/last date, email and thread counts) of the given authors. */

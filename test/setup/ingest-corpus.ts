@@ -39,7 +39,8 @@ export default async function setup(project: TestProject) {
     ...pick("mime", ".eml", "message/rfc822"),
     ...pick("hyperkitty", ".txt", "message/rfc822"),
   ];
-  const allowed = new Set(list.map((f) => f.name));
+  // also served, outside the list the hostile-mail tests walk: the wcn36xx mbox (follows and notifications)
+  const allowed = new Set([...list.map((f) => f.name), "publicinbox-v2/wcn36xx.lists.infradead.org.mbox"]);
   const server = createServer((req, res) => {
     const name = decodeURIComponent((req.url ?? "/").slice(1));
     if (!allowed.has(name)) {

@@ -1,11 +1,30 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { createApiToken, findUserById, listApiTokens, revokeApiToken } from "../../../db/queries/accounts";
+import {
+  listFollows,
+  listNotifications,
+  markNotificationsRead,
+  removeFollow,
+  setFollow,
+  threadExists,
+} from "../../../db/queries/follows";
 import { API_TOKEN_PREFIX, randomToken, sha256Hex } from "../../auth/tokens";
 import type { AppBindings } from "../../env";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
-import { errorResponses, idString, iso, jsonContent, text } from "./params";
+import {
+  booleanString,
+  errorResponses,
+  idString,
+  iso,
+  jsonContent,
+  listMeta,
+  offsetOf,
+  paged,
+  pagination,
+  text,
+} from "./params";
 
 /** The signed-in user: their account and their personal API tokens. */
 
@@ -36,6 +55,22 @@ const presentToken = (t: TokenRow) => ({
   lastUsedAt: iso(t.lastUsedAt),
 });
 const MAX_TOKEN_DAYS = 366;
+const followSchema = z
+  .object({ threadId: z.number().int(), level: z.enum(["watch", "mute"]), createdAt: z.string() })
+  .openapi("Follow");
+const notificationSchema = z
+  .object({
+    id: z.number().int(),
+    type: z.enum(["new_reply"]),
+    threadId: z.number().int(),
+    list: z.string(),
+    messageId: z.string().nullable(),
+    subject: z.string().nullable(),
+    date: z.string().nullable(),
+    createdAt: z.string(),
+    readAt: z.string().nullable(),
+  })
+  .openapi("Notification");
 
 export const usersRouter = createRouter()
   .openapi(
@@ -142,5 +177,152 @@ export const usersRouter = createRouter()
       const ok = await revokeApiToken(c.var.db, signedIn(c), Number(c.req.valid("param").id));
       if (!ok) throw new ApiError("not_found", "no such live token of yours");
       return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "put",
+      path: "/users/me/follows/{threadId}",
+      tags: ["users"],
+      summary: "Watch a thread (a notification per new reply) or mute it",
+      security: [{ bearer: [] }],
+      request: {
+        params: z.object({ threadId: idString }),
+        body: {
+          required: true,
+          content: { "application/json": { schema: z.object({ level: z.enum(["watch", "mute"]) }) } },
+        },
+      },
+      responses: { 200: jsonContent(z.object({ data: followSchema }), "the follow"), ...errorResponses },
+    }),
+    async (c) => {
+      const userId = signedIn(c);
+      const threadId = Number(c.req.valid("param").threadId);
+      if (!(await threadExists(c.var.db, threadId))) throw new ApiError("not_found", `no thread ${threadId}`);
+      const row = await setFollow(c.var.db, userId, threadId, c.req.valid("json").level);
+      return c.json(
+        { data: { threadId: row.threadId, level: row.level, createdAt: iso(row.createdAt)! } },
+        200,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/users/me/follows/{threadId}",
+      tags: ["users"],
+      summary: "Stop following a thread",
+      security: [{ bearer: [] }],
+      request: { params: z.object({ threadId: idString }) },
+      responses: { 204: { description: "no longer followed" }, ...errorResponses },
+    }),
+    async (c) => {
+      const ok = await removeFollow(c.var.db, signedIn(c), Number(c.req.valid("param").threadId));
+      if (!ok) throw new ApiError("not_found", "you do not follow that thread");
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/users/me/follows",
+      tags: ["users"],
+      summary: "The threads the signed-in user follows, latest activity first",
+      security: [{ bearer: [] }],
+      request: { query: z.object(pagination) },
+      responses: {
+        200: jsonContent(
+          z.object({
+            data: z.array(
+              followSchema.extend({ subject: z.string(), list: z.string(), lastDate: z.string().nullable() }),
+            ),
+            meta: listMeta,
+          }),
+          "the follows",
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const p = c.req.valid("query");
+      const { rows, total } = await listFollows(c.var.db, signedIn(c), {
+        limit: p.pageSize,
+        offset: offsetOf(p),
+      });
+      const data = rows.map((r) => ({
+        threadId: r.threadId,
+        level: r.level,
+        createdAt: iso(r.createdAt)!,
+        subject: r.subject,
+        list: r.list,
+        lastDate: iso(r.lastDate),
+      }));
+      return c.json(paged(p, data, total), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/users/me/notifications",
+      tags: ["users"],
+      summary: "Replies in watched threads, newest first (unread=true: only those not yet read)",
+      security: [{ bearer: [] }],
+      request: { query: z.object({ ...pagination, unread: booleanString.optional() }) },
+      responses: {
+        200: jsonContent(
+          z.object({ data: z.array(notificationSchema), meta: listMeta }),
+          "the notifications",
+        ),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const p = c.req.valid("query");
+      const { rows, total } = await listNotifications(c.var.db, signedIn(c), p.unread === true, {
+        limit: p.pageSize,
+        offset: offsetOf(p),
+      });
+      const data = rows.map((r) => ({
+        id: r.id,
+        type: r.type,
+        threadId: r.threadId,
+        list: r.list,
+        messageId: r.messageId,
+        subject: r.subject,
+        date: iso(r.date),
+        createdAt: iso(r.createdAt)!,
+        readAt: iso(r.readAt),
+      }));
+      return c.json(paged(p, data, total), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/users/me/notifications/read",
+      tags: ["users"],
+      summary: "Mark notifications read: the given ids, or all up to a cursor (a notification id)",
+      security: [{ bearer: [] }],
+      request: {
+        body: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: z.union([
+                z.object({ ids: z.array(z.number().int().positive()).min(1).max(1000) }),
+                z.object({ upTo: z.number().int().positive() }),
+              ]),
+            },
+          },
+        },
+      },
+      responses: {
+        200: jsonContent(z.object({ data: z.object({ marked: z.number().int() }) }), "how many were marked"),
+        ...errorResponses,
+      },
+    }),
+    async (c) => {
+      const marked = await markNotificationsRead(c.var.db, signedIn(c), c.req.valid("json"));
+      return c.json({ data: { marked } }, 200);
     },
   );
