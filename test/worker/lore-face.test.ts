@@ -63,6 +63,20 @@ describe("lore URLs", () => {
     }
   });
 
+  it("/all/ searches every list: the same download as the list's, and its Atom", async () => {
+    const q = `/?q=${encodeURIComponent("s:kgdboc")}&x=m`;
+    const inflate = async (r: Response) =>
+      new Response(r.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+    const one = await call(`/${list}${q}`, { method: "POST", body: "" });
+    const all = await call(`/all${q}`, { method: "POST", body: "" });
+    expect(all.status).toBe(200);
+    expect(await inflate(all)).toBe(await inflate(one));
+    const atom = await call(`/all/?q=${encodeURIComponent("s:kgdboc")}&x=A`);
+    expect(atom.status).toBe(200);
+    expect(atom.headers.get("content-type")).toMatch(/^application\/atom\+xml/);
+    expect((await atom.text()).split("<entry>").length - 1).toBe(Math.min(200, facts.subjectWord.length));
+  });
+
   it("answers the HTML paths with a placeholder page that links the raw, mbox and Atom forms", async () => {
     for (const path of [
       `/${list}/`,
