@@ -110,6 +110,15 @@ describe("lore URLs", () => {
     const mbox = await new Response(res.body!.pipeThrough(new DecompressionStream("gzip"))).text();
     const count = mbox.split(/^From mboxrd@z /m).length - 1;
     expect(count).toBe(facts.subjectWord.length);
+    // whole threads: t=1 in the query string or in the form body (z=… as public-inbox's form sends it)
+    const messages = async (init: RequestInit, extra = "") => {
+      const r = await call(`/${list}/?q=${encodeURIComponent("s:kgdboc")}&x=m${extra}`, init);
+      const text = await new Response(r.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+      return text.split(/^From mboxrd@z /m).length - 1;
+    };
+    const threads = await messages({ method: "POST", body: "" }, "&t=1");
+    expect(threads).toBeGreaterThan(count);
+    expect(await messages({ method: "POST", body: "z=s%3Akgdboc&t=1" })).toBe(threads);
     const none = await call(`/${list}/?q=zzqqxxnothing&x=m`, { method: "POST", body: "" });
     expect(none.status).toBe(404);
     expect(await none.text()).toBe("No results found\n");
