@@ -70,14 +70,18 @@ function b4Am(base: string, messageId: string): number {
 try {
   const gitDir = join(work, "0.git");
   cloneEpoch(KGDB_BUNDLE, gitDir);
-  const kept = <T extends Server>(s: T): T => {
-    servers.push(s);
-    return s;
-  };
-  const [pi, nx] = await Promise.all([
-    startPublicInboxHttpd(referenceInbox(KGDB_BUNDLE, KGDB_LIST), KGDB_LIST).then(kept),
-    startNexus(gitDir, KGDB_LIST).then(kept),
+  // allSettled: when one fails, the other is still waited for, so the finally below stops it too
+  const started = await Promise.allSettled([
+    startPublicInboxHttpd(referenceInbox(KGDB_BUNDLE, KGDB_LIST), KGDB_LIST),
+    startNexus(gitDir, KGDB_LIST),
   ]);
+  for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
+  const failed = started.find((s) => s.status === "rejected");
+  if (failed) throw failed.reason;
+  const [pi, nx] = started.map((s) => (s as PromiseFulfilledResult<Server>).value) as [
+    Server,
+    Server & { bridge: string },
+  ];
   log(`public-inbox-httpd on ${pi.base}, Nexus (wrangler dev, embedded database) on ${nx.base}`);
 
   // the probes, chosen from the data: messages for /raw, the largest thread, a 3-message thread, a series

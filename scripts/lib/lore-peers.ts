@@ -124,14 +124,24 @@ export async function startPublicInboxHttpd(inbox: string, list: string): Promis
     config,
     `[publicinbox "${list}"]\n\taddress = ${list}@localhost\n\turl = http://127.0.0.1/${list}\n\tinboxdir = ${inbox}\n`,
   );
-  const port = await freePort();
-  const child = spawn("public-inbox-httpd", ["-l", `http://127.0.0.1:${port}`, "-W", "1"], {
-    env: publicInboxEnv(home, config),
-    detached: true,
-    stdio: "ignore",
-  });
-  const base = `http://127.0.0.1:${port}`;
-  await waitFor(`${base}/${list}/_/text/help/`, child, "public-inbox-httpd");
+  let child: ChildProcess;
+  let base: string;
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    child = spawn("public-inbox-httpd", ["-l", `http://127.0.0.1:${port}`, "-W", "1"], {
+      env: publicInboxEnv(home, config),
+      detached: true,
+      stdio: "ignore",
+    });
+    base = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(`${base}/${list}/_/text/help/`, child, "public-inbox-httpd");
+      break;
+    } catch (error) {
+      await stopGroup(child);
+      if (attempt === 3) throw error; // as for wrangler: the port may have been taken meanwhile
+    }
+  }
   return {
     base,
     async stop() {
@@ -165,13 +175,22 @@ export async function startNexus(gitDir: string, list: string): Promise<Server &
     await applyMigrations(database.pool);
     await importSource(database.pool, { source: gitDir, slug: list });
     await database.pool.query("VACUUM ANALYZE");
-    wrangler = startWranglerDev({
-      port: await freePort(),
-      vars: { DATABASE_URL: EMBEDDED_URL, NEXUS_WS_PROXY: embedded.address },
-      output: "ignore",
-    });
-    await wrangler.ready(120_000);
-    return { base: wrangler.base, bridge: embedded.address, stop };
+    // a free port can be taken by another process before wrangler binds it (tests of other checkouts run
+    // beside these): then wrangler exits, and another port is tried
+    for (let attempt = 1; ; attempt++) {
+      wrangler = startWranglerDev({
+        port: await freePort(),
+        vars: { DATABASE_URL: EMBEDDED_URL, NEXUS_WS_PROXY: embedded.address },
+        output: "ignore",
+      });
+      try {
+        await wrangler.ready(120_000);
+        return { base: wrangler.base, bridge: embedded.address, stop };
+      } catch (error) {
+        await wrangler.stop();
+        if (attempt === 3 || !/exited before/.test((error as Error).message)) throw error;
+      }
+    }
   } catch (error) {
     await stop();
     throw error;

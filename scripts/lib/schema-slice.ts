@@ -3,7 +3,8 @@ import { loadMigrations, splitStatements } from "./migrations";
 /**
  * For a server without pgvector (the machine's PostgreSQL 15): the statements of our migrations that create
  * the named tables (all enums, their constraints and indexes, foreign keys between them), minus the embedding
- * column, the vector index and trigram indexes. Taken from drizzle/*.sql, never retyped, so concurrency tests
+ * column, the vector index and trigram indexes; with the SQL functions the migrations define (indexes use
+ * them: thread_subject_key). Taken from drizzle/*.sql, never retyped, so concurrency tests
  * and benchmarks there run on the real table definitions.
  */
 export function schemaSliceStatements(tables: string[]): string[] {
@@ -15,6 +16,7 @@ export function schemaSliceStatements(tables: string[]): string[] {
         (m) => m[1]!,
       );
       if (s.startsWith("CREATE TYPE")) out.push(s);
+      else if (/^(?:\s*--[^\n]*\n)*\s*CREATE FUNCTION/.test(s)) out.push(s);
       else if (s.startsWith("CREATE TABLE")) {
         if (keep.has(named[0]!)) out.push(s.replace(/^\s*"embedding" vector\(\d+\),\n/m, ""));
       } else if (s.startsWith("ALTER TABLE")) {

@@ -42,7 +42,7 @@ const SERIES_HEAD = /^\[PATCH(?:\s+v(\d+))?\s+([01])\/(\d+)\]\s*(.*)$/i;
  * Five series from the epoch, chosen by plain header reading: the newest version of a series posted in
  * several versions, a series whose patches got replies with Reviewed-by/Acked-by/Tested-by, and three more.
  */
-function chooseSeries(all: Mail[]): { why: string; messageId: string }[] {
+function chooseSeries(all: Mail[]): { why: string; messageId: string; oldest?: string }[] {
   const heads = all.flatMap((m) => {
     const h = SERIES_HEAD.exec(m.subject);
     if (!h) return [];
@@ -62,7 +62,7 @@ function chooseSeries(all: Mail[]): { why: string; messageId: string }[] {
       (h.counter === 0 ||
         !heads.some((o) => o.title === h.title && o.version === h.version && o.counter === 0)),
   );
-  const chosen: { why: string; messageId: string }[] = [];
+  const chosen: { why: string; messageId: string; oldest?: string }[] = [];
   const byTitle = new Map<string, typeof starts>();
   for (const s of starts) byTitle.set(s.title, [...(byTitle.get(s.title) ?? []), s]);
   const versions = [...byTitle.values()].find((g) => new Set(g.map((s) => s.version)).size >= 3);
@@ -71,6 +71,8 @@ function chooseSeries(all: Mail[]): { why: string; messageId: string }[] {
     chosen.push({
       why: `v${newest.version} of a series with ${versions!.length} versions`,
       messageId: newest.messageId,
+      // its first version, for b4 am -c (which then looks for the newer ones by search)
+      oldest: versions!.sort((a, b) => a.version - b.version)[0]!.messageId,
     });
   const trailer = /^(Reviewed|Acked|Tested)-by:/m;
   const reviewed = starts.find((s) => {
@@ -92,7 +94,7 @@ function chooseSeries(all: Mail[]): { why: string; messageId: string }[] {
 const unhost = (b: Buffer, base: string) => b.toString("latin1").split(base).join("http://SERVER");
 
 describe("b4 against Nexus and public-inbox", () => {
-  let series: { why: string; messageId: string }[];
+  let series: { why: string; messageId: string; oldest?: string }[];
   beforeAll(() => {
     series = chooseSeries(mails());
   });
@@ -130,4 +132,29 @@ describe("b4 against Nexus and public-inbox", () => {
       }
     },
   );
+
+  it("b4 am -c on a first version finds the newer ones through Nexus's /all/ as through public-inbox", () => {
+    // b4 takes threads from /all/ when its midmask names it, and -c searches for newer versions with lore's
+    // query syntax (s:"…" AND f:"…" AND d:YYYYMMDD..). public-inbox-httpd has no /all/ without an extindex, so
+    // its side uses the list's URLs; the links b4 writes use the linkmask, the same form on both sides.
+    const { oldest: messageId, why } = series[0]!;
+    const ours = toolEnv({
+      ...b4Config(nexus, list),
+      "b4.midmask": `${nexus}/all/%s`,
+      "b4.searchmask": `${nexus}/all/?x=m&t=1&q=%s`,
+    });
+    const theirs = toolEnv(b4Config(publicInbox, list));
+    const amOurs = runB4(["am", "-c", messageId!], ours);
+    const amTheirs = runB4(["am", "-c", messageId!], theirs);
+    // b4 names the mbox by the version it chose: a newer one than the first
+    expect(
+      [...amTheirs.keys()].some((f) => /^v[2-9]/.test(f)),
+      [...amTheirs.keys()].join(" "),
+    ).toBe(true);
+    expect([...amOurs.keys()].sort(), why).toEqual([...amTheirs.keys()].sort());
+    for (const name of amTheirs.keys()) {
+      if (name.endsWith(".am")) continue;
+      expect(unhost(amOurs.get(name)!, nexus), name).toBe(unhost(amTheirs.get(name)!, publicInbox));
+    }
+  });
 });

@@ -31,16 +31,18 @@ export default async function setup(project: TestProject) {
   cloneEpoch(KGDB_BUNDLE, gitDir);
   const servers: Server[] = [];
   try {
-    const [publicInbox, nexus] = await Promise.all([
-      startPublicInboxHttpd(referenceInbox(KGDB_BUNDLE, KGDB_LIST), KGDB_LIST).then((s) => {
-        servers.push(s);
-        return s;
-      }),
-      startNexus(gitDir, KGDB_LIST).then((s) => {
-        servers.push(s);
-        return s;
-      }),
+    // allSettled: when one fails, the other is still waited for, so it is stopped too (never left running)
+    const started = await Promise.allSettled([
+      startPublicInboxHttpd(referenceInbox(KGDB_BUNDLE, KGDB_LIST), KGDB_LIST),
+      startNexus(gitDir, KGDB_LIST),
     ]);
+    for (const s of started) if (s.status === "fulfilled") servers.push(s.value);
+    const failed = started.find((s) => s.status === "rejected");
+    if (failed) throw failed.reason;
+    const [publicInbox, nexus] = started.map((s) => (s as PromiseFulfilledResult<Server>).value) as [
+      Server,
+      Server & { bridge: string },
+    ];
     project.provide("peers", {
       nexus: nexus.base,
       publicInbox: publicInbox.base,

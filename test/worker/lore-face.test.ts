@@ -63,6 +63,20 @@ describe("lore URLs", () => {
     }
   });
 
+  it("/all/ searches every list: the same download as the list's, and its Atom", async () => {
+    const q = `/?q=${encodeURIComponent("s:kgdboc")}&x=m`;
+    const inflate = async (r: Response) =>
+      new Response(r.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+    const one = await call(`/${list}${q}`, { method: "POST", body: "" });
+    const all = await call(`/all${q}`, { method: "POST", body: "" });
+    expect(all.status).toBe(200);
+    expect(await inflate(all)).toBe(await inflate(one));
+    const atom = await call(`/all/?q=${encodeURIComponent("s:kgdboc")}&x=A`);
+    expect(atom.status).toBe(200);
+    expect(atom.headers.get("content-type")).toMatch(/^application\/atom\+xml/);
+    expect((await atom.text()).split("<entry>").length - 1).toBe(Math.min(200, facts.subjectWord.length));
+  });
+
   it("answers the HTML paths with a placeholder page that links the raw, mbox and Atom forms", async () => {
     for (const path of [
       `/${list}/`,
@@ -96,6 +110,15 @@ describe("lore URLs", () => {
     const mbox = await new Response(res.body!.pipeThrough(new DecompressionStream("gzip"))).text();
     const count = mbox.split(/^From mboxrd@z /m).length - 1;
     expect(count).toBe(facts.subjectWord.length);
+    // whole threads: t=1 in the query string or in the form body (z=… as public-inbox's form sends it)
+    const messages = async (init: RequestInit, extra = "") => {
+      const r = await call(`/${list}/?q=${encodeURIComponent("s:kgdboc")}&x=m${extra}`, init);
+      const text = await new Response(r.body!.pipeThrough(new DecompressionStream("gzip"))).text();
+      return text.split(/^From mboxrd@z /m).length - 1;
+    };
+    const threads = await messages({ method: "POST", body: "" }, "&t=1");
+    expect(threads).toBeGreaterThan(count);
+    expect(await messages({ method: "POST", body: "z=s%3Akgdboc&t=1" })).toBe(threads);
     const none = await call(`/${list}/?q=zzqqxxnothing&x=m`, { method: "POST", body: "" });
     expect(none.status).toBe(404);
     expect(await none.text()).toBe("No results found\n");
