@@ -24,6 +24,8 @@ export function schemaSliceStatements(tables: string[]): string[] {
       } else if (/^CREATE (UNIQUE )?INDEX/.test(s)) {
         if (keep.has(named[1]!) && !s.includes("gin_trgm_ops")) out.push(s);
       } else if (s.startsWith("DROP INDEX")) out.push(s.replace("DROP INDEX", "DROP INDEX IF EXISTS"));
+      // a table a migration rebuilds (0005's email_recipients) is dropped before its new definition
+      else if (s.startsWith("DROP TABLE") && keep.has(named[0]!)) out.push(s);
     }
   }
   return out;
