@@ -73,18 +73,25 @@ try {
   await stop(1);
 }
 
+/** A secret kept in the data folder (mode 600), made on the first start. */
+const secretFile = (name: string) => {
+  const file = join(dir, name);
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
+};
 const tokenFile = join(dir, "admin-token");
-const adminToken =
-  process.env.ADMIN_TOKEN ||
-  (existsSync(tokenFile)
-    ? readFileSync(tokenFile, "utf8").trim()
-    : (() => {
-        const token = randomBytes(24).toString("base64url");
-        writeFileSync(tokenFile, token, { mode: 0o600 });
-        return token;
-      })());
+const adminToken = process.env.ADMIN_TOKEN || secretFile("admin-token");
+// signs the access tokens of local sign-ins
+const jwtSecret = process.env.JWT_SECRET || secretFile("jwt-secret");
 
-const vars = { DATABASE_URL: EMBEDDED_URL, NEXUS_WS_PROXY: server.address, ADMIN_TOKEN: adminToken };
+const vars = {
+  DATABASE_URL: EMBEDDED_URL,
+  NEXUS_WS_PROXY: server.address,
+  ADMIN_TOKEN: adminToken,
+  JWT_SECRET: jwtSecret,
+};
 wrangler = startWranglerDev({ port, vars, testScheduled: true });
 wrangler.child.on("exit", (code) => {
   if (!stopping) {
@@ -99,6 +106,7 @@ try {
   const base = wrangler.base;
   console.log(`[${elapsed()}] Nexus is ready at ${base}  (API ${base}/api/v1/lists, docs ${base}/api/docs)`);
   console.log(`  admin token (Authorization: Bearer …): ${adminToken}  — saved in ${tokenFile}`);
+  console.log("  first admin account: npm run user:create -- --email you@example.org --admin  (asks the password)");
   console.log(
     `  cron: curl "${base}/__scheduled?cron=*/5+*+*+*+*"   ·   Ctrl-C stops everything; data stays in ${dir}`,
   );
