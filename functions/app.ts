@@ -9,12 +9,15 @@ import { adminAuthMiddleware } from "./middleware/admin-auth";
 import { databaseMiddleware } from "./middleware/database";
 import { principalMiddleware } from "./middleware/principal";
 import { readinessMiddleware } from "./middleware/readiness";
+import { corsMiddleware, securityHeadersMiddleware } from "./middleware/security-headers";
 import { loreRouter } from "./publicinbox";
 
 /** The one app factory: the Worker entry and the tests build the app here. Order of registration matters. */
 export function createApp() {
   const app = createRouter();
   app.use("*", requestId());
+  app.use("*", securityHeadersMiddleware);
+  app.use("*", corsMiddleware);
   app.onError(handleError);
   app.notFound(handleNotFound);
 

@@ -19,6 +19,8 @@ export interface Env {
   JWT_SECRET?: string;
   /** The key before the current one, still accepted during a rotation (secret). */
   JWT_SECRET_PREVIOUS?: string;
+  /** Origins allowed to call the API from a browser (comma-separated, exact); none when unset. */
+  CORS_ORIGINS?: string;
   /** Time budget (ms) of one scheduled run; default 20000. */
   CRON_BUDGET_MS?: string;
   /** How long (ms) an isolate trusts its last readiness check; default 10000 when ready, 1000 when not. */
