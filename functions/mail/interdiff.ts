@@ -63,7 +63,9 @@ export function diffLines(a: string[], b: string[]): DiffLine[] {
     trace.push(v.slice());
     for (let k = -d; k <= d; k += 2) {
       let x =
-        k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!) ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
+        k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!)
+          ? v[offset + k + 1]!
+          : v[offset + k - 1]! + 1;
       let y = x - k;
       while (x < n && y < m && a[x] === b[y]) {
         x++;
@@ -76,7 +78,11 @@ export function diffLines(a: string[], b: string[]): DiffLine[] {
       }
     }
   }
-  if (found < 0) return [...a.map((text) => ({ op: "-" as const, text })), ...b.map((text) => ({ op: "+" as const, text }))];
+  if (found < 0)
+    return [
+      ...a.map((text) => ({ op: "-" as const, text })),
+      ...b.map((text) => ({ op: "+" as const, text })),
+    ];
   const out: DiffLine[] = [];
   let x = n;
   let y = m;
@@ -124,7 +130,8 @@ export function interdiff(oldBody: string, newBody: string, context = 3): Interd
       lines.push(l);
     } else skipped++;
   });
-  if (skipped && lines.length) lines.push({ op: "~", text: `${skipped} unchanged line${skipped === 1 ? "" : "s"}` });
+  if (skipped && lines.length)
+    lines.push({ op: "~", text: `${skipped} unchanged line${skipped === 1 ? "" : "s"}` });
   return {
     lines,
     added: all.filter((l) => l.op === "+").length,

@@ -10,7 +10,9 @@ export function midPathSegment(messageId: string): string {
   let out = "";
   for (const ch of messageId) {
     if (PATH_SAFE.test(ch)) out += ch;
-    else for (const b of new TextEncoder().encode(ch)) out += `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
+    else
+      for (const b of new TextEncoder().encode(ch))
+        out += `%${b.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return out;
 }

@@ -40,7 +40,8 @@ const SIGNATURE_MAX_LINES = 20;
 const DIFF_START = /^(diff --git |diff -[a-zA-Z]|Index: |--- (a\/|\S+\t|\/dev\/null))/;
 const DIFF_META =
   /^(index [0-9a-f]+\.\.[0-9a-f]+|(new|deleted) file mode |old mode |new mode |similarity index |dissimilarity index |rename (from|to) |copy (from|to) |Binary files |GIT binary patch|={20,}$)/;
-const DIFFSTAT = /^ (\S.*\S|\S) +\| +(\d+ ?[+-]*|Bin .*)$|^ \d+ files? changed(, \d+ insertions?\(\+\))?(, \d+ deletions?\(-\))?$/;
+const DIFFSTAT =
+  /^ (\S.*\S|\S) +\| +(\d+ ?[+-]*|Bin .*)$|^ \d+ files? changed(, \d+ insertions?\(\+\))?(, \d+ deletions?\(-\))?$/;
 
 /** A trailer line, by the same rule patch detection uses (functions/mail/patch.ts). */
 function isTrailer(line: string): boolean {
@@ -95,7 +96,8 @@ export function mailBlocks(body: string): Block[] {
 /** A diff starts here when a `+++` or a hunk header follows within a few lines. */
 function looksLikeDiff(lines: string[], at: number): boolean {
   for (let j = at; j < Math.min(lines.length, at + 8); j++) {
-    if (/^(\+\+\+ |@@ -\d)/.test(lines[j]!) || /^(Binary files|GIT binary patch)/.test(lines[j]!)) return true;
+    if (/^(\+\+\+ |@@ -\d)/.test(lines[j]!) || /^(Binary files|GIT binary patch)/.test(lines[j]!))
+      return true;
   }
   return false;
 }
@@ -138,17 +140,22 @@ export function linkify(line: string): Span[] {
     // trailing punctuation is the sentence's; a closing bracket is the URL's only when it opened one
     while (/[.,;:!?'")\]>]$/.test(url)) {
       const last = url[url.length - 1]!;
-      if ((last === ")" && count(url, "(") >= count(url, ")")) || (last === "]" && count(url, "[") >= count(url, "]")))
+      if (
+        (last === ")" && count(url, "(") >= count(url, ")")) ||
+        (last === "]" && count(url, "[") >= count(url, "]"))
+      )
         break;
       url = url.slice(0, -1);
     }
-    if (url.length > "https://".length) found.push({ start: m.index!, end: m.index! + url.length, span: { text: url, href: url } });
+    if (url.length > "https://".length)
+      found.push({ start: m.index!, end: m.index! + url.length, span: { text: url, href: url } });
   }
   for (const m of line.matchAll(MID_RE)) {
     const start = m.index! + 1;
     const end = start + m[1]!.length;
     if (found.some((f) => start < f.end && end > f.start)) continue;
-    if (isMessageId(line, m[1]!.split("@")[0]!)) found.push({ start, end, span: { text: m[1]!, mid: m[1]! } });
+    if (isMessageId(line, m[1]!.split("@")[0]!))
+      found.push({ start, end, span: { text: m[1]!, mid: m[1]! } });
   }
   if (found.length === 0) return [{ text: line }];
   found.sort((a, b) => a.start - b.start);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { linkify, mailBlocks, quoteLevel } from "../../../functions/web/mail-view";
 
-const kinds = (body: string) => mailBlocks(body).flatMap((b) => b.lines.map((l) => `${b.kind}${b.level}:${l.kind}`));
+const kinds = (body: string) =>
+  mailBlocks(body).flatMap((b) => b.lines.map((l) => `${b.kind}${b.level}:${l.kind}`));
 
 describe("mail view", () => {
   it("counts quote levels written as >, > > and >>", () => {
@@ -87,7 +88,11 @@ describe("mail view", () => {
   });
 
   it("never links javascript:, data: or other schemes", () => {
-    for (const line of ["javascript:alert(1)", "<a href=javascript:alert(1)>x</a>", "data:text/html,<script>"]) {
+    for (const line of [
+      "javascript:alert(1)",
+      "<a href=javascript:alert(1)>x</a>",
+      "data:text/html,<script>",
+    ]) {
       expect(linkify(line)).toEqual([{ text: line }]);
     }
   });
