@@ -39,6 +39,8 @@ export const threadColumns = {
   starterId: authors.id,
   starterEmail: authors.email,
   starterName: authors.canonicalName,
+  /** The root message's patch series (NULL when it is none): the series marker of a thread list. */
+  rootSeriesId: emails.seriesId,
 };
 
 function participated(authorId: SQL | number): SQL {
