@@ -5,7 +5,8 @@ import { defineConfig } from "vitest/config";
 export const WORKER_TEST_DATABASE = "postgresql://postgres@pglite:5432/worker";
 export const TEST_ADMIN_TOKEN = "test-admin-token";
 
-// Three projects: pure logic (unit), Node against a real Postgres (db), and the Workers runtime (worker).
+// Four projects: pure logic (unit), Node against a real Postgres (db), the Workers runtime (worker), and the
+// pages in a real browser (browser: chromium against `npm start`'s server, started once per run).
 export default defineConfig({
   test: {
     projects: [
@@ -24,6 +25,16 @@ export default defineConfig({
           globalSetup: ["test/setup/databases.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/setup/browser-server.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
       {

@@ -42,14 +42,29 @@ const LINE_CLASS: Partial<Record<Line["kind"], string>> = {
   diffstat: "x",
 };
 
+/** Lines as text, each run of lines of one kind in one element (a diff is thousands of lines: fewer nodes). */
 function Lines(props: { lines: Line[]; list: string }) {
   const out: Child[] = [];
+  let run: { cls: string | undefined; text: string } | null = null;
+  const flush = () => {
+    if (run) out.push(run.cls ? <span class={run.cls}>{run.text}</span> : run.text);
+    run = null;
+  };
   props.lines.forEach((line, i) => {
-    const spans = line.spans.map((s) => <SpanOf span={s} list={props.list} />);
+    const nl = i < props.lines.length - 1 ? "\n" : "";
     const cls = LINE_CLASS[line.kind];
-    out.push(cls ? <span class={cls}>{spans}</span> : spans);
-    if (i < props.lines.length - 1) out.push("\n");
+    const plain = line.spans.length === 1 && !("href" in line.spans[0]!) && !("mid" in line.spans[0]!);
+    if (plain) {
+      if (run && run.cls !== cls) flush();
+      run ??= { cls, text: "" };
+      run.text += line.spans[0]!.text + nl;
+      return;
+    }
+    flush();
+    const spans = line.spans.map((s) => <SpanOf span={s} list={props.list} />);
+    out.push(cls ? <span class={cls}>{spans}</span> : spans, nl);
   });
+  flush();
   return <>{out}</>;
 }
 
@@ -69,9 +84,10 @@ function BlockOf(props: { block: Block; list: string }) {
       </details>
     );
   }
+  // a diff keeps its lines and scrolls sideways: focusable, so the keyboard can scroll it too
   return (
     <div class={b.kind === "diff" ? "diff" : b.kind === "signature" ? "sig" : undefined}>
-      <pre>
+      <pre tabindex={b.kind === "diff" ? 0 : undefined}>
         <Lines lines={b.lines} list={props.list} />
       </pre>
     </div>

@@ -138,7 +138,7 @@ export function SeriesPage(props: {
         const id = `b4-${v.id}`;
         return (
           <div class="cmd">
-            <pre class="cmd" id={id}>
+            <pre class="cmd" id={id} tabindex={0}>
               {`b4 am -v ${v.version} '${start.replace(/'/g, "'\\''")}'`}
             </pre>
             <button type="button" data-copy={id} hidden>
@@ -203,7 +203,7 @@ export function SeriesPage(props: {
                 <summary>
                   {subject} <span class="meta">{`+${d.added} −${d.removed} lines`}</span>
                 </summary>
-                <pre class="idiff">
+                <pre class="idiff" tabindex={0}>
                   {d.lines.map((l, i) => {
                     const text = `${l.op === "~" ? "@@" : l.op} ${l.text}${i < d.lines.length - 1 ? "\n" : ""}`;
                     return l.op === "+" ? (
