@@ -128,7 +128,9 @@ function waitForReady(child: ChildProcess, timeoutMs: number): Promise<string> {
   });
 }
 
-export async function startWebFixture(options: { log?: (line: string) => void } = {}): Promise<WebFixture> {
+export async function startWebFixture(
+  options: { log?: (line: string) => void; hostile?: boolean } = {},
+): Promise<WebFixture> {
   const log = options.log ?? (() => {});
   const t0 = Date.now();
   const dir = mkdtempSync(join(tmpdir(), "nexus-web-"));
@@ -171,8 +173,12 @@ export async function startWebFixture(options: { log?: (line: string) => void } 
     const kgdbGit = join(dir, "0.git");
     execFileSync("git", ["clone", "--quiet", "--mirror", KGDB_BUNDLE, kgdbGit]);
     run(["scripts/import.ts", kgdbGit, "--list", "kgdb-bugreport", "--name", "kgdb bug reports"], env);
-    run(["scripts/import.ts", hostileMaildir(dir), "--list", "hostile", "--name", "Hostile mail"], env);
-    log(`kgdb epoch and hostile mail imported (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+    if (options.hostile !== false) {
+      run(["scripts/import.ts", hostileMaildir(dir), "--list", "hostile", "--name", "Hostile mail"], env);
+    }
+    log(
+      `kgdb epoch${options.hostile !== false ? " and hostile mail" : ""} imported (${((Date.now() - t0) / 1000).toFixed(1)} s)`,
+    );
     const query = async <T>(text: string) => {
       const db = createDatabase({
         url: EMBEDDED_URL,

@@ -27,6 +27,7 @@ interface Watch {
 const watches = new WeakMap<Page, Watch>();
 
 beforeAll(async () => {
+  rmSync(SCREENS, { recursive: true, force: true });
   mkdirSync(SCREENS, { recursive: true });
   userDataDir = mkdtempSync(join(tmpdir(), "nexus-chromium-"));
   context = await chromium.launchPersistentContext(userDataDir, {
