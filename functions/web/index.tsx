@@ -85,20 +85,35 @@ async function home(c: C) {
   return htmlPage(c, ctx, <HomePage ctx={ctx} lists={rows} stats={stats} />);
 }
 
-async function search(c: C, list: PageContext["list"]) {
+/**
+ * A search page over one list (by slug) or all (null). The list is read beside the search, not before it:
+ * searchList names the list inside its statements and answers not_found for an unknown one.
+ */
+async function search(c: C, slug: string | null) {
   const q = c.req.query("q") ?? "";
   const mode = c.req.query("mode") ?? "lexical";
-  const ctx = pageContext(list, q);
   const offset = offsetParam.safeParse(c.req.query("o"));
+  const o = offset.success ? offset.data : 0;
   const parsed = searchQuery.safeParse({
     q,
     mode,
-    page: String(Math.floor((offset.success ? offset.data : 0) / RESULTS_PER_PAGE) + 1),
+    page: String(Math.floor(o / RESULTS_PER_PAGE) + 1),
     pageSize: String(RESULTS_PER_PAGE),
   });
-  const shown = (PAGE_MODES as readonly string[]).includes(mode) ? mode : "lexical";
-  const props = { ctx, q, mode: shown, offset: offset.success ? offset.data : 0, pageSize: RESULTS_PER_PAGE };
-  if (!parsed.success || !offset.success || !(PAGE_MODES as readonly string[]).includes(mode)) {
+  const modeOk = (PAGE_MODES as readonly string[]).includes(mode);
+  const run =
+    parsed.success && offset.success && modeOk && q.trim()
+      ? searchList(c.var.db, embeddingProviderFor(c.env), parsed.data, slug ?? undefined).then(
+          (result) => ({ result }),
+          (error: unknown) => ({ error }),
+        )
+      : null;
+  const list = slug === null ? null : await findListBySlug(c.var.db, slug);
+  const outcome = await run;
+  if (slug !== null && !list) return noList(c, slug);
+  const ctx = pageContext(list && listContext(list), q);
+  const props = { ctx, q, mode: modeOk ? mode : "lexical", offset: o, pageSize: RESULTS_PER_PAGE };
+  if (!parsed.success || !offset.success || !modeOk) {
     const problem = !offset.success
       ? `o: ${offset.error.issues[0]?.message}`
       : parsed.success
@@ -106,56 +121,60 @@ async function search(c: C, list: PageContext["list"]) {
         : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     return htmlPage(c, ctx, <SearchPage {...props} result={null} problem={problem} />, 400);
   }
-  if (!q.trim()) return htmlPage(c, ctx, <SearchPage {...props} result={null} />);
-  try {
-    const result = await searchList(c.var.db, embeddingProviderFor(c.env), parsed.data, list?.slug);
-    return htmlPage(c, ctx, <SearchPage {...props} result={result} />);
-  } catch (error) {
-    if (!(error instanceof ApiError) || error.status >= 500 || error.code === "not_found") throw error;
-    const details = error.details as { position?: number } | undefined;
-    if (error.code === "invalid_query" && typeof details?.position === "number") {
-      const message = error.message.replace(/ \(at position \d+\)$/, "");
-      return htmlPage(
-        c,
-        ctx,
-        <SearchPage {...props} result={null} syntaxError={{ message, position: details.position }} />,
-        400,
-      );
-    }
-    return htmlPage(c, ctx, <SearchPage {...props} result={null} problem={error.message} />, error.status);
+  if (!outcome) return htmlPage(c, ctx, <SearchPage {...props} result={null} />);
+  if ("result" in outcome) return htmlPage(c, ctx, <SearchPage {...props} result={outcome.result} />);
+  const error = outcome.error;
+  if (!(error instanceof ApiError) || error.status >= 500) throw error;
+  const details = error.details as { position?: number } | undefined;
+  if (error.code === "invalid_query" && typeof details?.position === "number") {
+    const message = error.message.replace(/ \(at position \d+\)$/, "");
+    return htmlPage(
+      c,
+      ctx,
+      <SearchPage {...props} result={null} syntaxError={{ message, position: details.position }} />,
+      400,
+    );
   }
+  return htmlPage(c, ctx, <SearchPage {...props} result={null} problem={error.message} />, error.status);
 }
 
 async function listPage(c: C) {
   const slug = c.req.param("list")!;
   const x = c.req.query("x");
   if (x === "A" || x === "m") return undefined; // lore's Atom and mbox search answers
-  if (slug === "all") {
-    if (c.req.query("q") !== undefined) return search(c, null);
-    return c.redirect("/", 302);
-  }
-  const list = await requireListPage(c, slug);
-  if (!list) return NOT_LISTS.has(slug) ? undefined : noList(c, slug);
-  if (c.req.query("q") !== undefined) return search(c, listContext(list));
+  if (NOT_LISTS.has(slug)) return undefined;
+  if (c.req.query("q") !== undefined) return search(c, slug === "all" ? null : slug);
+  if (slug === "all") return c.redirect("/", 302);
   const parsed = listParams.safeParse(c.req.query());
+  const p = parsed.success ? parsed.data : null;
+  // the threads are asked for by slug, beside the list itself: one round trip's wait instead of two
+  const threadPage = p
+    ? listThreads(
+        c.var.db,
+        { slug },
+        { by: "lastActivity", order: "desc" },
+        {
+          since: p.since,
+          until: p.until,
+          hasPatches: p.patches === "1" || p.patches === "on" ? true : undefined,
+        },
+        { limit: THREADS_PER_PAGE, offset: p.o },
+      ).then(
+        (page) => ({ page }),
+        (error: unknown) => ({ error }),
+      )
+    : null;
+  const list = await findListBySlug(c.var.db, slug);
+  const threads = await threadPage;
+  if (!list) return noList(c, slug);
   if (!parsed.success) return badRequest(c, parsed.error, listContext(list));
-  const p = parsed.data;
-  const { rows, total } = await listThreads(
-    c.var.db,
-    list.id,
-    { by: "lastActivity", order: "desc" },
-    {
-      since: p.since,
-      until: p.until,
-      hasPatches: p.patches === "1" || p.patches === "on" ? true : undefined,
-    },
-    { limit: THREADS_PER_PAGE, offset: p.o },
-  );
+  if (!threads || "error" in threads) throw threads?.error;
+  const { rows, total } = threads.page;
   const ctx = pageContext(listContext(list));
   const filters = {
     since: c.req.query("since") || undefined,
     until: c.req.query("until") || undefined,
-    patches: p.patches === "1" || p.patches === "on",
+    patches: p!.patches === "1" || p!.patches === "on",
   };
   return htmlPage(
     c,
@@ -165,17 +184,17 @@ async function listPage(c: C) {
       list={list}
       threads={rows}
       total={total}
-      offset={p.o}
+      offset={p!.o}
       pageSize={THREADS_PER_PAGE}
       filters={filters}
     />,
   );
 }
 
+type EmailRow = Awaited<ReturnType<typeof findEmailsByMessageId>>[number];
 type Found =
   | { ok: true; list: NonNullable<Awaited<ReturnType<typeof findListBySlug>>>; row: EmailRow }
   | { ok: false; response: Response | undefined };
-type EmailRow = Awaited<ReturnType<typeof findEmailsByMessageId>>[number];
 
 /** The message a `/:list/:mid/…` URL names, or the response that replaces the page (404, or a redirect). */
 async function messageOf(c: C, suffix: string): Promise<Found> {
