@@ -35,6 +35,8 @@ type C = Context<AppBindings>;
 
 const THREADS_PER_PAGE = 50;
 const RESULTS_PER_PAGE = 10;
+/** The best hit of each thread with its snippet; the page says how many more the thread holds. */
+const HITS_PER_THREAD = 1;
 const MAX_OFFSET = 100_000;
 /** Paths the other faces own: never taken for a list slug. */
 const NOT_LISTS = new Set(["api", "admin", "_", "_static"]);
@@ -103,7 +105,7 @@ async function search(c: C, slug: string | null) {
   const modeOk = (PAGE_MODES as readonly string[]).includes(mode);
   const run =
     parsed.success && offset.success && modeOk && q.trim()
-      ? searchList(c.var.db, embeddingProviderFor(c.env), parsed.data, slug ?? undefined).then(
+      ? searchList(c.var.db, embeddingProviderFor(c.env), parsed.data, slug ?? undefined, HITS_PER_THREAD).then(
           (result) => ({ result }),
           (error: unknown) => ({ error }),
         )
