@@ -105,7 +105,13 @@ async function search(c: C, slug: string | null) {
   const modeOk = (PAGE_MODES as readonly string[]).includes(mode);
   const run =
     parsed.success && offset.success && modeOk && q.trim()
-      ? searchList(c.var.db, embeddingProviderFor(c.env), parsed.data, slug ?? undefined, HITS_PER_THREAD).then(
+      ? searchList(
+          c.var.db,
+          embeddingProviderFor(c.env),
+          parsed.data,
+          slug ?? undefined,
+          HITS_PER_THREAD,
+        ).then(
           (result) => ({ result }),
           (error: unknown) => ({ error }),
         )
