@@ -141,3 +141,14 @@ export async function threadTree(db: Db, threadId: number) {
     .where(eq(threadMemberships.threadId, threadId))
     .orderBy(asc(threadMemberships.position), asc(threadMemberships.messageId));
 }
+
+/** The thread of a list that holds this Message-ID, archived or only referenced (a phantom), or null. */
+export async function threadOfMessageId(db: Db, listId: number, messageId: string): Promise<number | null> {
+  const [row] = await db
+    .select({ id: threadMemberships.threadId })
+    .from(threadMemberships)
+    .innerJoin(threads, eq(threads.id, threadMemberships.threadId))
+    .where(and(eq(threads.mailingListId, listId), eq(threadMemberships.messageId, messageId)))
+    .limit(1);
+  return row?.id ?? null;
+}

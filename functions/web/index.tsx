@@ -4,7 +4,7 @@ import { authorActivity, findAuthor, reviewsBy } from "../../db/queries/authors"
 import { emailBodies, findEmailsByMessageId, listEmails, withHeaders } from "../../db/queries/emails";
 import { findListBySlug, listLists, listStats } from "../../db/queries/lists";
 import { findSeries } from "../../db/queries/series";
-import { findThread, listThreads, threadTree } from "../../db/queries/threads";
+import { findThread, listThreads, threadOfMessageId, threadTree } from "../../db/queries/threads";
 import { idString, since, until } from "../api/v1/params";
 import { searchList, searchQuery } from "../api/v1/search";
 import { embeddingProviderFor } from "../embeddings/provider";
@@ -200,9 +200,10 @@ async function listPage(c: C) {
 }
 
 type EmailRow = Awaited<ReturnType<typeof findEmailsByMessageId>>[number];
+type ListRow = NonNullable<Awaited<ReturnType<typeof findListBySlug>>>;
 type Found =
-  | { ok: true; list: NonNullable<Awaited<ReturnType<typeof findListBySlug>>>; row: EmailRow }
-  | { ok: false; response: Response | undefined };
+  | { ok: true; list: ListRow; row: EmailRow }
+  | { ok: false; response: Response | undefined; phantom?: { list: ListRow; threadId: number; mid: string } };
 
 /** The message a `/:list/:mid/…` URL names, or the response that replaces the page (404, or a redirect). */
 async function messageOf(c: C, suffix: string): Promise<Found> {
@@ -217,6 +218,10 @@ async function messageOf(c: C, suffix: string): Promise<Found> {
     // lore resolves an id in whichever inbox holds it; so do we (/all/<mid>/ included)
     if (copies[0])
       return { ok: false, response: c.redirect(`${messageUrl(copies[0].listSlug, mid)}${suffix}`, 302) };
+    // referenced by a thread of the list but never archived (a thread's root often is): its thread stands in
+    const threadId = list && mid ? await threadOfMessageId(c.var.db, list.id, mid) : null;
+    if (list && threadId !== null)
+      return { ok: false, response: undefined, phantom: { list, threadId, mid } };
     return {
       ok: false,
       response: errorPage(
@@ -233,6 +238,8 @@ async function messageOf(c: C, suffix: string): Promise<Found> {
 
 async function messagePage(c: C) {
   const found = await messageOf(c, "");
+  // a message the archive only knows by reference: its thread
+  if (!found.ok && found.phantom) return c.redirect(`${new URL(c.req.url).pathname}T/`, 302);
   if (!found.ok) return found.response;
   const { list, row } = found;
   const detail = await withHeaders(c.var.db, row);
@@ -244,15 +251,18 @@ async function messagePage(c: C) {
 function threadPage(nested: boolean) {
   return async (c: C) => {
     const found = await messageOf(c, nested ? "t/" : "T/");
-    if (!found.ok) return found.response;
-    const { list, row } = found;
-    const thread = row.threadId === null ? null : await findThread(c.var.db, list.id, row.threadId);
+    if (!found.ok && !found.phantom) return found.response;
+    const list = found.ok ? found.list : found.phantom!.list;
+    const row = found.ok ? found.row : null;
+    const threadId = found.ok ? found.row.threadId : found.phantom!.threadId;
+    const thread = threadId === null ? null : await findThread(c.var.db, list.id, threadId);
     const tree = thread ? await threadTree(c.var.db, thread.id) : [];
     const ids = tree.flatMap((t) => (t.emailId === null ? [] : [t.emailId]));
-    const bodies = await emailBodies(c.var.db, ids.length ? ids : [row.id]);
-    const entries = tree.length
-      ? tree
-      : [{ ...row, emailId: row.id, parentMessageId: null, depth: 0 } satisfies ThreadMessage];
+    const bodies = await emailBodies(c.var.db, ids.length || !row ? ids : [row.id]);
+    const entries =
+      tree.length || !row
+        ? tree
+        : [{ ...row, emailId: row.id, parentMessageId: null, depth: 0 } satisfies ThreadMessage];
     const ctx = pageContext(listContext(list));
     return htmlPage(
       c,
@@ -261,8 +271,8 @@ function threadPage(nested: boolean) {
         ctx={ctx}
         slug={list.slug}
         nested={nested}
-        messageId={row.messageId}
-        subject={thread?.subject ?? row.subject}
+        messageId={found.ok ? found.row.messageId : found.phantom!.mid}
+        subject={thread?.subject ?? row?.subject ?? ""}
         tree={entries}
         bodies={bodies}
       />,

@@ -163,6 +163,27 @@ describe("messages and threads", () => {
   });
 });
 
+describe("threads whose root was never archived", () => {
+  it("the root's id opens its thread: /T/ shows the thread, the message URL leads there", async () => {
+    const db = workerDatabase(env);
+    const r = await db.pool.query(
+      `SELECT t.root_message_id, t.message_count FROM threads t JOIN mailing_lists l ON l.id = t.mailing_list_id
+        WHERE l.slug = $1 AND t.root_email_id IS NULL ORDER BY t.message_count DESC LIMIT 1`,
+      [facts.slug],
+    );
+    await db.end();
+    expect(r.rows.length).toBe(1);
+    const mid = r.rows[0].root_message_id as string;
+    const flat = await page(`${L}/${midPathSegment(mid)}/T/`);
+    expect(flat.status).toBe(200);
+    expect(flat.html).toContain("[not in the archive]");
+    expect(flat.html.match(/<article class="m"/g)?.length).toBeGreaterThan(0);
+    const message = await page(`${L}/${midPathSegment(mid)}/`);
+    expect(message.status).toBe(302);
+    expect(message.res.headers.get("location")).toBe(`${L}/${midPathSegment(mid)}/T/`);
+  });
+});
+
 describe("search pages", () => {
   it("a hit: the same threads as the JSON search, matches in <mark>", async () => {
     const p = await page(`${L}/?q=s%3Akgdboc`);

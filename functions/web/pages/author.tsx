@@ -1,7 +1,7 @@
 import type { authorActivity, findAuthor, reviewsBy } from "../../../db/queries/authors";
 import { When } from "../components";
 import { Layout, type PageContext } from "../layout";
-import { listUrl, messageUrl } from "../urls";
+import { listUrl, messageUrl, threadFlatUrl } from "../urls";
 import type { ThreadRow } from "./list";
 
 type AuthorDetail = NonNullable<Awaited<ReturnType<typeof findAuthor>>>;
@@ -69,7 +69,15 @@ function Threads(props: { slug: string; rows: ThreadRow[] }) {
     <ul class="threads">
       {props.rows.map((t) => (
         <li>
-          <a href={messageUrl(props.slug, t.rootMessageId)}>{t.subject || "(no subject)"}</a>{" "}
+          <a
+            href={
+              t.rootEmailId === null
+                ? threadFlatUrl(props.slug, t.rootMessageId)
+                : messageUrl(props.slug, t.rootMessageId)
+            }
+          >
+            {t.subject || "(no subject)"}
+          </a>{" "}
           <span class="meta">
             {t.messageCount} messages · <When date={t.lastDate} />
           </span>

@@ -1,11 +1,13 @@
 import { Author, dayOf, Pager, When } from "../components";
 import { Layout, type PageContext, SearchBox } from "../layout";
-import { listUrl, messageUrl, seriesUrl } from "../urls";
+import { listUrl, messageUrl, seriesUrl, threadFlatUrl } from "../urls";
 
 export interface ThreadRow {
   id: number;
   subject: string;
   rootMessageId: string;
+  /** null when the root is only referenced (not archived): the link goes to the thread */
+  rootEmailId: number | null;
   startDate: Date;
   lastDate: Date;
   messageCount: number;
@@ -69,7 +71,14 @@ export function ListPage(props: {
       <ul class="threads">
         {props.threads.map((t) => (
           <li>
-            <a class="s" href={messageUrl(list.slug, t.rootMessageId)}>
+            <a
+              class="s"
+              href={
+                t.rootEmailId === null
+                  ? threadFlatUrl(list.slug, t.rootMessageId)
+                  : messageUrl(list.slug, t.rootMessageId)
+              }
+            >
               {t.subject || "(no subject)"}
             </a>
             {t.hasPatches ? <span class="tag p">patch</span> : null}

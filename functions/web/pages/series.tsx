@@ -118,7 +118,7 @@ export function SeriesPage(props: {
                         <>
                           <a href={messageUrl(slug, p.messageId)}>{p.subject}</a>
                           <div class="meta">
-                            {`${p.files.length} files, +${p.insertions ?? 0} −${p.deletions ?? 0}`}
+                            {`${p.files.length} ${p.files.length === 1 ? "file" : "files"}, +${p.insertions ?? 0} −${p.deletions ?? 0}`}
                           </div>
                           <TallyOf tally={p.trailers} />
                         </>
