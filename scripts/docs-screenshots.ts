@@ -18,18 +18,29 @@ try {
   const threads = (await (
     await fetch(`${fixture.base}/api/v1/lists/kgdb-bugreport/threads?hasPatches=true&pageSize=100`)
   ).json()) as { data: { rootMessageId: string; rootEmailId: number | null; messageCount: number }[] };
-  const thread = threads.data.find((t) => t.rootEmailId !== null && t.messageCount >= 4 && t.messageCount <= 8) ?? threads.data[0]!;
+  const thread =
+    threads.data.find((t) => t.rootEmailId !== null && t.messageCount >= 4 && t.messageCount <= 8) ??
+    threads.data[0]!;
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
     headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+    ],
     viewport: { width: 1000, height: 720 },
   });
   const page = await context.newPage();
   await page.goto(`${fixture.base}/kgdb-bugreport/${midPathSegment(thread.rootMessageId)}/T/`);
   await page.screenshot({ path: join(docs, "thread.png") });
   // a review: quoted levels, the quoted diff, trailers
-  const reply = page.locator("article.m").filter({ hasText: /^\s*Re:/ }).first();
+  const reply = page
+    .locator("article.m")
+    .filter({ hasText: /^\s*Re:/ })
+    .first();
   await page.evaluate("window.scrollTo(0, 0)");
   await reply.evaluate((el) => el.scrollIntoView({ block: "start" }));
   await page.screenshot({ path: join(docs, "thread-review.png") });

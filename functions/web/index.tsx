@@ -60,9 +60,11 @@ function html(handler: (c: C) => Promise<Response | undefined>) {
 
 const listContext = (l: { slug: string; name: string }) => ({ slug: l.slug, name: l.name });
 
+/** What a list slug can be (the API's rule): anything else names no list, without asking the database. */
+const SLUG = /^[a-z0-9][a-z0-9._-]{0,99}$/;
+
 async function requireListPage(c: C, slug: string) {
-  const list = NOT_LISTS.has(slug) ? null : await findListBySlug(c.var.db, slug);
-  return list;
+  return NOT_LISTS.has(slug) || !SLUG.test(slug) ? null : findListBySlug(c.var.db, slug);
 }
 
 const noList = (c: C, slug: string) =>
@@ -104,7 +106,7 @@ async function search(c: C, slug: string | null) {
   });
   const modeOk = (PAGE_MODES as readonly string[]).includes(mode);
   const run =
-    parsed.success && offset.success && modeOk && q.trim()
+    parsed.success && offset.success && modeOk && q.trim() && (slug === null || SLUG.test(slug))
       ? searchList(
           c.var.db,
           embeddingProviderFor(c.env),
@@ -116,7 +118,7 @@ async function search(c: C, slug: string | null) {
           (error: unknown) => ({ error }),
         )
       : null;
-  const list = slug === null ? null : await findListBySlug(c.var.db, slug);
+  const list = slug === null ? null : await requireListPage(c, slug);
   const outcome = await run;
   if (slug !== null && !list) return noList(c, slug);
   const ctx = pageContext(list && listContext(list), q);
@@ -153,6 +155,7 @@ async function listPage(c: C) {
   if (NOT_LISTS.has(slug)) return undefined;
   if (c.req.query("q") !== undefined) return search(c, slug === "all" ? null : slug);
   if (slug === "all") return c.redirect("/", 302);
+  if (!SLUG.test(slug)) return noList(c, slug);
   const parsed = listParams.safeParse(c.req.query());
   const p = parsed.success ? parsed.data : null;
   // the threads are asked for by slug, beside the list itself: one round trip's wait instead of two
@@ -172,7 +175,7 @@ async function listPage(c: C) {
         (error: unknown) => ({ error }),
       )
     : null;
-  const list = await findListBySlug(c.var.db, slug);
+  const list = await requireListPage(c, slug);
   const threads = await threadPage;
   if (!list) return noList(c, slug);
   if (!parsed.success) return badRequest(c, parsed.error, listContext(list));
@@ -210,16 +213,18 @@ async function messageOf(c: C, suffix: string): Promise<Found> {
   const slug = c.req.param("list")!;
   if (NOT_LISTS.has(slug)) return { ok: false, response: undefined };
   const mid = midFromPath(c.req.param("mid")!);
-  const list = slug === "all" ? null : await findListBySlug(c.var.db, slug);
+  const list = slug === "all" ? null : await requireListPage(c, slug);
   if (!list && slug !== "all") return { ok: false, response: noList(c, slug) };
-  const copies = mid.length > 0 && mid.length <= 1000 ? await findEmailsByMessageId(c.var.db, mid) : [];
+  // an id we could never have stored (too long, or with control characters Postgres text refuses) is unknown
+  const possible = mid.length > 0 && mid.length <= 1000 && !/[\u0000-\u001f]/.test(mid);
+  const copies = possible ? await findEmailsByMessageId(c.var.db, mid) : [];
   const row = copies.find((r) => r.listSlug === slug);
   if (!row || !list) {
     // lore resolves an id in whichever inbox holds it; so do we (/all/<mid>/ included)
     if (copies[0])
       return { ok: false, response: c.redirect(`${messageUrl(copies[0].listSlug, mid)}${suffix}`, 302) };
     // referenced by a thread of the list but never archived (a thread's root often is): its thread stands in
-    const threadId = list && mid ? await threadOfMessageId(c.var.db, list.id, mid) : null;
+    const threadId = list && possible ? await threadOfMessageId(c.var.db, list.id, mid) : null;
     if (list && threadId !== null)
       return { ok: false, response: undefined, phantom: { list, threadId, mid } };
     return {

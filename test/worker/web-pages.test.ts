@@ -344,3 +344,30 @@ describe("hostile mail renders escaped", () => {
     expectSafe(list.html);
   });
 });
+
+describe("bad input is a 4xx page, never a 500", () => {
+  it.each([
+    "/a%00b/",
+    `${L}/a%00b@x/`,
+    `${L}/a%00b@x/T/`,
+    `${L}/%E0%A4%A/`,
+    `${L}/${"x".repeat(3000)}@y/`,
+    "/UPPER/",
+    "/x%2Fy/",
+    `${L}/?q=a%00b`,
+    `${L}/?q=${"a ".repeat(6000)}`,
+    `${L}/?since=a%00b`,
+    `${L}/?since=not-a-date`,
+    `${L}/?o=1e9`,
+    `${L}/series/0/`,
+    `${L}/series/${"9".repeat(30)}/`,
+    "/authors/-1/",
+    "/authors/1.5/",
+    "/all/?q=%22unclosed",
+  ])("%s", async (path) => {
+    const p = await page(path);
+    expect(p.status, p.html.slice(0, 400)).toBeGreaterThanOrEqual(400);
+    expect(p.status).toBeLessThan(500);
+    expect(p.res.headers.get("content-type")).toMatch(/^text\/html/);
+  });
+});
