@@ -209,10 +209,10 @@ type Found =
   | { ok: false; response: Response | undefined; phantom?: { list: ListRow; threadId: number; mid: string } };
 
 /** The message a `/:list/:mid/…` URL names, or the response that replaces the page (404, or a redirect). */
-async function messageOf(c: C, suffix: string): Promise<Found> {
+async function messageOf(c: C, suffix: string, pathMid = c.req.param("mid")!): Promise<Found> {
   const slug = c.req.param("list")!;
   if (NOT_LISTS.has(slug)) return { ok: false, response: undefined };
-  const mid = midFromPath(c.req.param("mid")!);
+  const mid = midFromPath(pathMid);
   const list = slug === "all" ? null : await requireListPage(c, slug);
   if (!list && slug !== "all") return { ok: false, response: noList(c, slug) };
   // an id we could never have stored (too long, or with control characters Postgres text refuses) is unknown
@@ -241,8 +241,8 @@ async function messageOf(c: C, suffix: string): Promise<Found> {
   return { ok: true, list, row };
 }
 
-async function messagePage(c: C) {
-  const found = await messageOf(c, "");
+async function messagePage(c: C, pathMid?: string) {
+  const found = await messageOf(c, "", pathMid);
   // a message the archive only knows by reference: its thread
   if (!found.ok && found.phantom) return c.redirect(`${new URL(c.req.url).pathname}T/`, 302);
   if (!found.ok) return found.response;
@@ -254,8 +254,8 @@ async function messagePage(c: C) {
 }
 
 function threadPage(nested: boolean) {
-  return async (c: C) => {
-    const found = await messageOf(c, nested ? "t/" : "T/");
+  return async (c: C, pathMid?: string) => {
+    const found = await messageOf(c, nested ? "t/" : "T/", pathMid);
     if (!found.ok && !found.phantom) return found.response;
     const list = found.ok ? found.list : found.phantom!.list;
     const row = found.ok ? found.row : null;
@@ -385,6 +385,27 @@ async function authorPage(c: C) {
   );
 }
 
+/**
+ * An id with an unescaped `/` (old links, pasted ids) spans several path segments: whatever lies between the
+ * list and the page's suffix is the id, as public-inbox reads it.
+ */
+function slashedMessage(c: C) {
+  const path = new URL(c.req.url).pathname;
+  const m = /^\/[^/]+\/(.+?)\/(T\/|t\/)?$/.exec(path);
+  if (!m || !m[1]!.includes("/")) return Promise.resolve(undefined);
+  let mid: string;
+  try {
+    mid = decodeURIComponent(m[1]!);
+  } catch {
+    return Promise.resolve(
+      errorPage(c, 400, "Bad request", "The Message-ID in this address is not valid percent-encoding."),
+    );
+  }
+  if (m[2] === "T/") return threadPage(false)(c, mid);
+  if (m[2] === "t/") return threadPage(true)(c, mid);
+  return messagePage(c, mid);
+}
+
 /** Lore's URLs without the trailing slash lead to the page with it. */
 function withSlash(c: C) {
   const url = new URL(c.req.url);
@@ -399,6 +420,7 @@ export const webRouter = new Hono<AppBindings>()
   .get("/:list/:mid/", html(messagePage))
   .get("/:list/:mid/T/", html(threadPage(false)))
   .get("/:list/:mid/t/", html(threadPage(true)))
+  .get("/:list/*", html(slashedMessage))
   .get(
     "/:list",
     html(async (c) => (NOT_LISTS.has(c.req.param("list")!) ? undefined : withSlash(c))),

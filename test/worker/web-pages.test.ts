@@ -324,6 +324,12 @@ describe("hostile mail renders escaped", () => {
     expect(p.status, `${messageIds.join(" ")}\n${p.html}`).toBe(200);
     expectSafe(p.html);
     expect(p.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    // the id with its "/" unescaped, as old links and pasted ids have it, names the same message and thread
+    for (const suffix of ["", "T/", "t/"]) {
+      const slashed = await page(`/hostile/evil/one%3Fx%23y@evil.example/${suffix}`, bindings);
+      expect(slashed.status, suffix).toBe(200);
+      expect(slashed.html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    }
     // HTML-only mail is shown as its text: the entity-escaped script is text, escaped again on the page
     expect(p.html).toContain("hi click");
     expect(p.html).toContain("&lt;script&gt;alert(6)&lt;/script&gt;");
