@@ -48,22 +48,14 @@ function participated(authorId: SQL | number): SQL {
     WHERE tm.thread_id = ${threads.id} AND pe.author_id = ${authorId})`;
 }
 
-/**
- * A list's threads. The list is its id, or its slug (looked up inside the statement: a page that has not read
- * the list yet reads it beside this, not before it).
- */
 export async function listThreads(
   db: Db,
-  list: number | { slug: string },
+  listId: number,
   sort: { by: ThreadSort; order: "asc" | "desc" },
   filters: ThreadFilters & { authorRef?: string },
   window: PageWindow,
 ) {
-  const where: SQL[] = [
-    typeof list === "number"
-      ? eq(threads.mailingListId, list)
-      : sql`${threads.mailingListId} = (SELECT id FROM mailing_lists WHERE slug = ${list.slug})`,
-  ];
+  const where: SQL[] = [eq(threads.mailingListId, listId)];
   if (filters.since) where.push(gte(threads.lastDate, filters.since));
   if (filters.until) where.push(lt(threads.startDate, filters.until));
   if (filters.hasPatches !== undefined) where.push(eq(threads.hasPatches, filters.hasPatches));

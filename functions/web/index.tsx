@@ -90,39 +90,25 @@ async function home(c: C) {
 }
 
 /**
- * A search page over one list (by slug) or all (null). The list is read beside the search, not before it:
- * searchList names the list inside its statements and answers not_found for an unknown one.
+ * A search page over one list (by slug) or all (null). The list is read first, on the request's one
+ * connection: reading it beside the search opened a second connection and was slower (A/B under wrangler dev).
  */
 async function search(c: C, slug: string | null) {
   const q = c.req.query("q") ?? "";
   const mode = c.req.query("mode") ?? "lexical";
+  const list = slug === null ? null : await requireListPage(c, slug);
+  if (slug !== null && !list) return noList(c, slug);
+  const ctx = pageContext(list && listContext(list), q);
   const offset = offsetParam.safeParse(c.req.query("o"));
   const o = offset.success ? offset.data : 0;
+  const modeOk = (PAGE_MODES as readonly string[]).includes(mode);
+  const props = { ctx, q, mode: modeOk ? mode : "lexical", offset: o, pageSize: RESULTS_PER_PAGE };
   const parsed = searchQuery.safeParse({
     q,
     mode,
     page: String(Math.floor(o / RESULTS_PER_PAGE) + 1),
     pageSize: String(RESULTS_PER_PAGE),
   });
-  const modeOk = (PAGE_MODES as readonly string[]).includes(mode);
-  const run =
-    parsed.success && offset.success && modeOk && q.trim() && (slug === null || SLUG.test(slug))
-      ? searchList(
-          c.var.db,
-          embeddingProviderFor(c.env),
-          parsed.data,
-          slug ?? undefined,
-          HITS_PER_THREAD,
-        ).then(
-          (result) => ({ result }),
-          (error: unknown) => ({ error }),
-        )
-      : null;
-  const list = slug === null ? null : await requireListPage(c, slug);
-  const outcome = await run;
-  if (slug !== null && !list) return noList(c, slug);
-  const ctx = pageContext(list && listContext(list), q);
-  const props = { ctx, q, mode: modeOk ? mode : "lexical", offset: o, pageSize: RESULTS_PER_PAGE };
   if (!parsed.success || !offset.success || !modeOk) {
     const problem = !offset.success
       ? `o: ${offset.error.issues[0]?.message}`
@@ -131,21 +117,25 @@ async function search(c: C, slug: string | null) {
         : parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
     return htmlPage(c, ctx, <SearchPage {...props} result={null} problem={problem} />, 400);
   }
-  if (!outcome) return htmlPage(c, ctx, <SearchPage {...props} result={null} />);
-  if ("result" in outcome) return htmlPage(c, ctx, <SearchPage {...props} result={outcome.result} />);
-  const error = outcome.error;
-  if (!(error instanceof ApiError) || error.status >= 500) throw error;
-  const details = error.details as { position?: number } | undefined;
-  if (error.code === "invalid_query" && typeof details?.position === "number") {
-    const message = error.message.replace(/ \(at position \d+\)$/, "");
-    return htmlPage(
-      c,
-      ctx,
-      <SearchPage {...props} result={null} syntaxError={{ message, position: details.position }} />,
-      400,
-    );
+  if (!q.trim()) return htmlPage(c, ctx, <SearchPage {...props} result={null} />);
+  try {
+    const provider = embeddingProviderFor(c.env);
+    const result = await searchList(c.var.db, provider, parsed.data, slug ?? undefined, HITS_PER_THREAD);
+    return htmlPage(c, ctx, <SearchPage {...props} result={result} />);
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status >= 500) throw error;
+    const details = error.details as { position?: number } | undefined;
+    if (error.code === "invalid_query" && typeof details?.position === "number") {
+      const message = error.message.replace(/ \(at position \d+\)$/, "");
+      return htmlPage(
+        c,
+        ctx,
+        <SearchPage {...props} result={null} syntaxError={{ message, position: details.position }} />,
+        400,
+      );
+    }
+    return htmlPage(c, ctx, <SearchPage {...props} result={null} problem={error.message} />, error.status);
   }
-  return htmlPage(c, ctx, <SearchPage {...props} result={null} problem={error.message} />, error.status);
 }
 
 async function listPage(c: C) {
@@ -155,37 +145,24 @@ async function listPage(c: C) {
   if (NOT_LISTS.has(slug)) return undefined;
   if (c.req.query("q") !== undefined) return search(c, slug === "all" ? null : slug);
   if (slug === "all") return c.redirect("/", 302);
-  if (!SLUG.test(slug)) return noList(c, slug);
-  const parsed = listParams.safeParse(c.req.query());
-  const p = parsed.success ? parsed.data : null;
-  // the threads are asked for by slug, beside the list itself: one round trip's wait instead of two
-  const threadPage = p
-    ? listThreads(
-        c.var.db,
-        { slug },
-        { by: "lastActivity", order: "desc" },
-        {
-          since: p.since,
-          until: p.until,
-          hasPatches: p.patches === "1" || p.patches === "on" ? true : undefined,
-        },
-        { limit: THREADS_PER_PAGE, offset: p.o },
-      ).then(
-        (page) => ({ page }),
-        (error: unknown) => ({ error }),
-      )
-    : null;
   const list = await requireListPage(c, slug);
-  const threads = await threadPage;
   if (!list) return noList(c, slug);
+  const parsed = listParams.safeParse(c.req.query());
   if (!parsed.success) return badRequest(c, parsed.error, listContext(list));
-  if (!threads || "error" in threads) throw threads?.error;
-  const { rows, total } = threads.page;
+  const p = parsed.data;
+  const patches = p.patches === "1" || p.patches === "on";
+  const { rows, total } = await listThreads(
+    c.var.db,
+    list.id,
+    { by: "lastActivity", order: "desc" },
+    { since: p.since, until: p.until, hasPatches: patches ? true : undefined },
+    { limit: THREADS_PER_PAGE, offset: p.o },
+  );
   const ctx = pageContext(listContext(list));
   const filters = {
     since: c.req.query("since") || undefined,
     until: c.req.query("until") || undefined,
-    patches: p!.patches === "1" || p!.patches === "on",
+    patches,
   };
   return htmlPage(
     c,
@@ -195,7 +172,7 @@ async function listPage(c: C) {
       list={list}
       threads={rows}
       total={total}
-      offset={p!.o}
+      offset={p.o}
       pageSize={THREADS_PER_PAGE}
       filters={filters}
     />,
