@@ -5,8 +5,9 @@ import { defineConfig } from "vitest/config";
 export const WORKER_TEST_DATABASE = "postgresql://postgres@pglite:5432/worker";
 export const TEST_ADMIN_TOKEN = "test-admin-token";
 
-// Four projects: pure logic (unit), Node against a real Postgres (db), the Workers runtime (worker), and the
-// lore face against its real peers (peers: public-inbox-httpd, b4 and lei beside Nexus under wrangler dev).
+// Five projects: pure logic (unit), Node against a real Postgres (db), the Workers runtime (worker), the
+// lore face against its real peers (peers: public-inbox-httpd, b4 and lei beside Nexus under wrangler dev), and
+// the pages in a real browser (browser: chromium against `npm start`'s server, started once per run).
 export default defineConfig({
   test: {
     projects: [
@@ -25,6 +26,16 @@ export default defineConfig({
           globalSetup: ["test/setup/databases.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          globalSetup: ["test/setup/browser-server.ts"],
+          testTimeout: 120_000,
+          hookTimeout: 240_000,
         },
       },
       {

@@ -106,7 +106,9 @@ try {
   const base = wrangler.base;
   console.log(`[${elapsed()}] Nexus is ready at ${base}  (API ${base}/api/v1/lists, docs ${base}/api/docs)`);
   console.log(`  admin token (Authorization: Bearer …): ${adminToken}  — saved in ${tokenFile}`);
-  console.log("  first admin account: npm run user:create -- --email you@example.org --admin  (asks the password)");
+  console.log(
+    "  first admin account: npm run user:create -- --email you@example.org --admin  (asks the password)",
+  );
   console.log(
     `  cron: curl "${base}/__scheduled?cron=*/5+*+*+*+*"   ·   Ctrl-C stops everything; data stays in ${dir}`,
   );

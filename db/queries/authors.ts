@@ -98,3 +98,43 @@ export async function findAuthor(db: Db, id: number) {
     .orderBy(desc(authorMailingListActivity.emailCount), asc(mailingLists.slug));
   return { ...author, aliases, lists };
 }
+
+/** One author's messages per year, across lists. */
+export async function authorActivity(db: Db, authorId: number) {
+  const result = await db.execute<{ year: number; email_count: number }>(sql`
+    SELECT extract(year FROM date AT TIME ZONE 'UTC')::int AS year, count(*)::int AS email_count
+    FROM emails WHERE author_id = ${authorId} GROUP BY 1 ORDER BY 1`);
+  return result.rows.map((r) => ({ year: r.year, emailCount: r.email_count }));
+}
+
+/**
+ * Reviews an author gave: their replies carrying an unquoted Reviewed-by, Acked-by or Tested-by line, newest
+ * first, with the message replied to (the patch, or the cover letter of a whole series).
+ */
+export async function reviewsBy(db: Db, authorId: number, limit: number) {
+  const result = await db.execute<{
+    id: string;
+    list: string;
+    message_id: string;
+    date: string;
+    key: string;
+    patch_message_id: string | null;
+    patch_subject: string | null;
+  }>(sql`
+    SELECT r.id, l.slug AS list, r.message_id, r.date, x.m[1] AS key, p.message_id AS patch_message_id,
+           p.subject AS patch_subject
+      FROM emails r JOIN mailing_lists l ON l.id = r.mailing_list_id
+      LEFT JOIN emails p ON p.mailing_list_id = r.mailing_list_id AND p.message_id = r.in_reply_to,
+           LATERAL regexp_match(r.body, '^(Reviewed-by|Acked-by|Tested-by):', 'in') AS x(m)
+     WHERE r.author_id = ${authorId} AND r.patch_type = 'none' AND x.m IS NOT NULL
+     ORDER BY r.date DESC, r.id DESC LIMIT ${limit}`);
+  return result.rows.map((r) => ({
+    id: Number(r.id),
+    list: r.list,
+    messageId: r.message_id,
+    date: new Date(r.date).toISOString(),
+    key: r.key,
+    patchMessageId: r.patch_message_id,
+    patchSubject: r.patch_subject,
+  }));
+}

@@ -144,3 +144,13 @@ export async function emailSummaries(db: Db, ids: number[]) {
     .innerJoin(mailingLists, eq(mailingLists.id, emails.mailingListId))
     .where(inArray(emails.id, ids));
 }
+
+/** The bodies of the given emails by id (a thread page shows every message; a series page compares patches). */
+export async function emailBodies(db: Db, ids: number[]): Promise<Map<number, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db
+    .select({ id: emails.id, body: emails.body })
+    .from(emails)
+    .where(inArray(emails.id, ids));
+  return new Map(rows.map((r) => [r.id, r.body]));
+}

@@ -39,6 +39,8 @@ export const threadColumns = {
   starterId: authors.id,
   starterEmail: authors.email,
   starterName: authors.canonicalName,
+  /** The root message's patch series (NULL when it is none): the series marker of a thread list. */
+  rootSeriesId: emails.seriesId,
 };
 
 function participated(authorId: SQL | number): SQL {
@@ -130,4 +132,15 @@ export async function threadTree(db: Db, threadId: number) {
     .leftJoin(patchSeries, eq(patchSeries.id, emails.seriesId))
     .where(eq(threadMemberships.threadId, threadId))
     .orderBy(asc(threadMemberships.position), asc(threadMemberships.messageId));
+}
+
+/** The thread of a list that holds this Message-ID, archived or only referenced (a phantom), or null. */
+export async function threadOfMessageId(db: Db, listId: number, messageId: string): Promise<number | null> {
+  const [row] = await db
+    .select({ id: threadMemberships.threadId })
+    .from(threadMemberships)
+    .innerJoin(threads, eq(threads.id, threadMemberships.threadId))
+    .where(and(eq(threads.mailingListId, listId), eq(threadMemberships.messageId, messageId)))
+    .limit(1);
+  return row?.id ?? null;
 }

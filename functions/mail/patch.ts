@@ -53,7 +53,7 @@ export interface PatchInfo {
   patchId: string | null;
 }
 
-const TRAILER = /^([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):[ \t]+(\S.*)$/;
+export const TRAILER = /^([A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*):[ \t]+(\S.*)$/;
 const KNOWN_TRAILERS = new Set([
   "signed-off-by",
   "reviewed-by",
@@ -79,7 +79,7 @@ const KNOWN_TRAILERS = new Set([
 ]);
 const PERSON_TRAILER = (key: string) => key.endsWith("-by") || key === "cc";
 
-function isTrailerKey(key: string): boolean {
+export function isTrailerKey(key: string): boolean {
   const k = key.toLowerCase();
   return KNOWN_TRAILERS.has(k) || (k.endsWith("-by") && k.length <= 40);
 }

@@ -27,7 +27,12 @@ export function messageIdFromPath(segment: string): string | null {
   } catch {
     return null;
   }
-  const id = decoded.replace(/^<(.*)>$/s, "$1");
+  return messageIdFromDecoded(decoded);
+}
+
+/** The same for a segment the router has percent-decoded already. */
+export function messageIdFromDecoded(decoded: string): string | null {
+  const id = decoded.trim().replace(/^<(.*)>$/s, "$1");
   if (id === "" || id.length > MAX_MESSAGE_ID_LENGTH) return null;
   // stored ids never hold whitespace, control characters or angle brackets (functions/mail/message-id.ts)
   if (/[\s<>\u0000-\u001f\u007f]/.test(id)) return null;

@@ -276,9 +276,11 @@ export async function searchList(
   provider: EmbeddingProvider | null,
   p: SearchParams,
   listSlug: string | undefined,
+  /** hits shown per thread, each with its snippet (the costly part): the API shows 3, the search page 1 */
+  hitsPerThread = HITS_PER_THREAD,
 ) {
   try {
-    const result = await search(db, provider, p, filtersOf(p, listSlug));
+    const result = await search(db, provider, p, filtersOf(p, listSlug), hitsPerThread);
     if (listSlug !== undefined && result.data.length === 0) await requireList(db, listSlug);
     return result;
   } catch (error) {
@@ -287,7 +289,13 @@ export async function searchList(
   }
 }
 
-async function search(db: Db, provider: EmbeddingProvider | null, p: SearchParams, filters: SearchFilters) {
+async function search(
+  db: Db,
+  provider: EmbeddingProvider | null,
+  p: SearchParams,
+  filters: SearchFilters,
+  hitsPerThread: number,
+) {
   const started = Date.now();
   const query = p.q !== undefined && p.q.trim() !== "" ? parse(p.q) : null;
   if (!query && !(p.mode === "semantic" && p.near !== undefined)) {
@@ -356,7 +364,7 @@ async function search(db: Db, provider: EmbeddingProvider | null, p: SearchParam
     }
   }
 
-  const groups = groupByThread(ranked, HITS_PER_THREAD);
+  const groups = groupByThread(ranked, hitsPerThread);
   const start = (p.page - 1) * p.pageSize;
   const pageGroups = groups.slice(start, start + p.pageSize);
   const emailIds = pageGroups.flatMap((g) => g.hits.map((h) => h.emailId));

@@ -1,11 +1,11 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { findSeries, replyTrailers, seriesMessages, seriesVersions } from "../../../db/queries/series";
+import { findSeries } from "../../../db/queries/series";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
-import { countsFromReply, parseTrailerPerson, type TrailerPerson } from "../../mail/trailers";
+import { seriesWithTallies } from "../../series/view";
 import { requireList } from "./lists";
-import { errorResponses, idString, iso, jsonContent, slugParam } from "./params";
-import { authorRefSchema, presentAuthor } from "./present";
+import { errorResponses, idString, jsonContent, slugParam } from "./params";
+import { authorRefSchema } from "./present";
 
 /**
  * A series with all its versions. Each patch carries a tally of who reviewed, acked and tested it: the
@@ -33,16 +33,6 @@ const tallySchema = z
     reportedBy: z.array(personSchema),
   })
   .openapi("TrailerTally");
-
-type Tally = z.infer<typeof tallySchema>;
-
-const TALLY_KEY: Record<string, keyof Tally> = {
-  "reviewed-by": "reviewedBy",
-  "acked-by": "ackedBy",
-  "tested-by": "testedBy",
-  "nacked-by": "nackedBy",
-  "reported-by": "reportedBy",
-};
 
 const messageSchema = z.object({
   id: z.number().int(),
@@ -82,25 +72,6 @@ const versionSchema = z
   })
   .openapi("SeriesVersion");
 
-function emptyTally(): Tally {
-  return { reviewedBy: [], ackedBy: [], testedBy: [], nackedBy: [], reportedBy: [] };
-}
-
-function addTrailer(tally: Tally, key: string, found: TrailerPerson, emailId: number) {
-  const slot = TALLY_KEY[key.toLowerCase()];
-  if (!slot) return;
-  const person = { name: found.name, email: found.email?.toLowerCase() || null, emailId };
-  // One person counts once per kind, wherever they said it.
-  const same = (p: { name: string | null; email: string | null }) =>
-    person.email ? p.email === person.email : p.name === person.name;
-  if (!tally[slot].some(same)) tally[slot].push(person);
-}
-
-interface MetadataTrailer {
-  key?: unknown;
-  value?: unknown;
-}
-
 export const seriesRouter = createRouter().openapi(
   createRoute({
     method: "get",
@@ -122,73 +93,7 @@ export const seriesRouter = createRouter().openapi(
     const list = await requireList(db, slug);
     const series = await findSeries(db, list.id, seriesId);
     if (!series) throw new ApiError("not_found", `no series ${seriesId} in ${slug}`);
-    const versions = await seriesVersions(db, list.id, series.lineageKey);
-    const messages = await seriesMessages(
-      db,
-      versions.map((v) => v.id),
-    );
-    const replies = await replyTrailers(
-      db,
-      list.id,
-      messages.map((m) => m.messageId),
-    );
-    const tallies = new Map<string, Tally>();
-    for (const m of messages) {
-      const tally = emptyTally();
-      const own = (m.patchMetadata as { trailers?: MetadataTrailer[] } | null)?.trailers;
-      for (const t of Array.isArray(own) ? own : []) {
-        if (typeof t.key === "string" && typeof t.value === "string")
-          addTrailer(tally, t.key, parseTrailerPerson(t.value), m.id);
-      }
-      tallies.set(m.messageId, tally);
-    }
-    for (const r of replies) {
-      const tally = tallies.get(r.inReplyTo);
-      const person = parseTrailerPerson(r.value);
-      if (tally && countsFromReply(r.key, person, r.sender)) addTrailer(tally, r.key, person, r.emailId);
-    }
-
-    const data = versions.map((v) => {
-      const mine = messages.filter((m) => m.seriesId === v.id);
-      const present = (m: (typeof mine)[number]) => ({
-        id: m.id,
-        messageId: m.messageId,
-        subject: m.subject,
-        date: iso(m.date)!,
-        number: m.number,
-        total: m.total,
-        author: presentAuthor(m)!,
-        trailers: tallies.get(m.messageId)!,
-      });
-      const cover = mine.find((m) => m.id === v.coverEmailId) ?? null;
-      const patches = mine
-        .filter((m) => m.id !== v.coverEmailId && m.patchType !== "none")
-        .map((m) => {
-          const meta = m.patchMetadata as {
-            files?: { path?: unknown }[];
-            insertions?: unknown;
-            deletions?: unknown;
-          };
-          return {
-            ...present(m),
-            files: (Array.isArray(meta?.files) ? meta.files : []).map((f) => String(f.path ?? "")),
-            insertions: typeof meta?.insertions === "number" ? meta.insertions : null,
-            deletions: typeof meta?.deletions === "number" ? meta.deletions : null,
-          };
-        });
-      return {
-        id: v.id,
-        version: v.version,
-        versionLabel: v.versionLabel,
-        total: v.total,
-        title: v.title,
-        author: presentAuthor(v)!,
-        firstDate: iso(v.firstDate),
-        lastDate: iso(v.lastDate),
-        coverLetter: cover && present(cover),
-        patches,
-      };
-    });
-    return c.json({ data: { seriesId, versions: data } }, 200);
+    const versions = await seriesWithTallies(db, list.id, series.lineageKey);
+    return c.json({ data: { seriesId, versions } }, 200);
   },
 );

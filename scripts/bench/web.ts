@@ -1,0 +1,92 @@
+// npm run bench:web — the HTML of the list page, the largest thread's /T/ page and a search page, from Nexus on
+// the embedded default (`npm start`'s server, the kgdb epoch imported) and from public-inbox-httpd on the same
+// epoch, fetched in alternation on 127.0.0.1: p50/p95 per page and server, and each page's size (raw and gzip).
+import { gzipSync } from "node:zlib";
+import { escapeMessageId as midPathSegment } from "../../functions/publicinbox/message-id-path";
+import { KGDB_BUNDLE, startWebFixture } from "../lib/web-fixture";
+import { startPublicInbox } from "./web-reference";
+
+const ROUNDS = Number(process.env.ROUNDS || 40);
+const WARMUP = 5;
+const LIST = "kgdb-bugreport";
+const HEADERS = { accept: "text/html", "accept-encoding": "identity" };
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+async function timed(url: string): Promise<{ ms: number; status: number; body: string }> {
+  const t0 = performance.now();
+  const res = await fetch(url, { headers: HEADERS });
+  const body = await res.text();
+  return { ms: performance.now() - t0, status: res.status, body };
+}
+
+const t0 = Date.now();
+const log = (s: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}`);
+const nexus = await startWebFixture({ log, hostile: false });
+let reference: Awaited<ReturnType<typeof startPublicInbox>> | undefined;
+try {
+  reference = await startPublicInbox(KGDB_BUNDLE, LIST);
+  log(`public-inbox-httpd ready at ${reference.base}`);
+  const threads = (await (
+    await fetch(`${nexus.base}/api/v1/lists/${LIST}/threads?sort=messageCount&pageSize=1`)
+  ).json()) as {
+    data: { rootMessageId: string; messageCount: number }[];
+  };
+  const largest = threads.data[0]!;
+  const pages = [
+    { name: "list page", path: `/${LIST}/` },
+    {
+      name: `largest thread /T/ (${largest.messageCount} messages)`,
+      path: `/${LIST}/${midPathSegment(largest.rootMessageId)}/T/`,
+    },
+    { name: "search page (q=kgdboc)", path: `/${LIST}/?q=kgdboc` },
+  ];
+  const servers = [
+    { name: "nexus", base: nexus.base },
+    { name: "public-inbox", base: reference.base },
+  ];
+  console.log(
+    `\n${ROUNDS} rounds per page and server (after ${WARMUP} warm-up), alternating; sizes of the HTML\n`,
+  );
+  console.log(
+    ["page", "server", "p50 ms", "p95 ms", "KB", "KB gzip"]
+      .map((h, i) => (i < 2 ? h.padEnd(i ? 13 : 40) : h.padStart(9)))
+      .join(""),
+  );
+  for (const page of pages) {
+    const samples = new Map(servers.map((s) => [s.name, [] as number[]]));
+    const bodies = new Map<string, string>();
+    for (let i = 0; i < WARMUP + ROUNDS; i++) {
+      for (const s of i % 2 ? [...servers].reverse() : servers) {
+        const r = await timed(`${s.base}${page.path}`);
+        if (r.status !== 200) throw new Error(`${s.name} ${page.path}: HTTP ${r.status}`);
+        if (i >= WARMUP) samples.get(s.name)!.push(r.ms);
+        bodies.set(s.name, r.body);
+      }
+    }
+    for (const s of servers) {
+      const xs = samples.get(s.name)!;
+      const body = bodies.get(s.name)!;
+      console.log(
+        [
+          page.name.padEnd(40),
+          s.name.padEnd(13),
+          pct(xs, 50).toFixed(1).padStart(9),
+          pct(xs, 95).toFixed(1).padStart(9),
+          (Buffer.byteLength(body) / 1024).toFixed(1).padStart(9),
+          (gzipSync(body, { level: 6 }).length / 1024).toFixed(1).padStart(9),
+        ].join(""),
+      );
+    }
+    const [a, b] = servers.map((s) => samples.get(s.name)!);
+    console.log(
+      `${"".padEnd(40)}${"ratio".padEnd(13)}${(pct(a!, 50) / pct(b!, 50)).toFixed(2).padStart(9)}${(pct(a!, 95) / pct(b!, 95)).toFixed(2).padStart(9)}`,
+    );
+  }
+} finally {
+  await reference?.stop();
+  await nexus.stop();
+}
