@@ -1,6 +1,13 @@
 import { and, desc, eq, gt, isNull, or, sql } from "drizzle-orm";
 import type { Db } from "../client";
-import { apiTokens, localUserCredentials, loginThrottle, userRefreshTokens, users } from "../schema/users";
+import {
+  apiTokens,
+  localUserCredentials,
+  loginThrottle,
+  userProfiles,
+  userRefreshTokens,
+  users,
+} from "../schema/users";
 
 /** Accounts: sign-in state, refresh-token families and personal API tokens. Secrets arrive here hashed. */
 
@@ -213,4 +220,31 @@ export async function useApiToken(db: Db, hashedToken: string) {
     )
     .returning({ scope: apiTokens.scope, userId: users.id, role: users.role, disabled: users.disabled });
   return row ?? null;
+}
+
+export async function userPreferences(db: Db, userId: number): Promise<Record<string, unknown>> {
+  const [row] = await db
+    .select({ preferences: userProfiles.preferences })
+    .from(userProfiles)
+    .where(eq(userProfiles.userId, userId))
+    .limit(1);
+  return row?.preferences ?? {};
+}
+
+/** Change the display name and/or merge preferences (validated by the caller) into the stored ones. */
+export async function updateProfile(
+  db: Db,
+  userId: number,
+  change: { displayName?: string | null; preferences?: Record<string, unknown> },
+): Promise<void> {
+  if (change.displayName !== undefined)
+    await db.update(users).set({ displayName: change.displayName }).where(eq(users.id, userId));
+  if (change.preferences !== undefined)
+    await db
+      .insert(userProfiles)
+      .values({ userId, preferences: change.preferences })
+      .onConflictDoUpdate({
+        target: userProfiles.userId,
+        set: { preferences: sql`${userProfiles.preferences} || excluded.preferences` },
+      });
 }

@@ -78,8 +78,34 @@ describe("login", () => {
     expect(value(set.get("nexus_csrf")!)).toBe(body.data.csrfToken);
     const me = await get("/api/v1/users/me", body.data.accessToken);
     expect(await me.json()).toEqual({
-      data: { id: adminId, email: "admin@example.org", displayName: null, role: "admin" },
+      data: { id: adminId, email: "admin@example.org", displayName: null, role: "admin", preferences: {} },
     });
+  });
+
+  it("PATCH /users/me changes the display name and merges validated preferences", async () => {
+    const token = (await login("reader@example.org")).body.data.accessToken;
+    const patch = (body: unknown) =>
+      callApp("/api/v1/users/me", bindings, {
+        method: "PATCH",
+        headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+        body: JSON.stringify(body),
+      });
+    expect((await patch({ displayName: "Rea Der", preferences: { theme: "dark" } })).status).toBe(200);
+    const res = await patch({ preferences: { threadView: "nested" } });
+    expect(((await res.json()) as { data: unknown }).data).toMatchObject({
+      displayName: "Rea Der",
+      preferences: { theme: "dark", threadView: "nested" },
+    });
+    for (const bad of [
+      { preferences: { theme: "neon" } },
+      { preferences: { unknownKey: 1 } },
+      { role: "admin" },
+      { displayName: "" },
+      { displayName: "x".repeat(101) },
+    ])
+      expect((await patch(bad)).status, JSON.stringify(bad)).toBe(400);
+    const me = (await (await get("/api/v1/users/me", token)).json()) as { data: { role: string } };
+    expect(me.data.role).toBe("user");
   });
 
   it("a wrong password and an unknown account answer the same, and no secret is echoed", async () => {

@@ -1,6 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { createApiToken, findUserById, listApiTokens, revokeApiToken } from "../../../db/queries/accounts";
+import {
+  createApiToken,
+  findUserById,
+  listApiTokens,
+  revokeApiToken,
+  updateProfile,
+  userPreferences,
+} from "../../../db/queries/accounts";
 import {
   listFollows,
   listNotifications,
@@ -55,6 +62,39 @@ const presentToken = (t: TokenRow) => ({
   lastUsedAt: iso(t.lastUsedAt),
 });
 const MAX_TOKEN_DAYS = 366;
+/** What a user may set: a closed set of known keys, each with its values. */
+const preferencesSchema = z
+  .object({
+    theme: z.enum(["system", "light", "dark"]),
+    threadView: z.enum(["flat", "nested"]),
+    pageSize: z.number().int().min(10).max(100),
+    foldQuotesOver: z.number().int().min(0).max(1000),
+  })
+  .partial()
+  .strict()
+  .openapi("Preferences");
+const meSchema = z
+  .object({
+    id: z.number().int(),
+    email: z.string(),
+    displayName: z.string().nullable(),
+    role: z.enum(["admin", "user"]),
+    preferences: preferencesSchema,
+  })
+  .openapi("Me");
+
+async function me(c: Context<AppBindings>, userId: number) {
+  const user = await findUserById(c.var.db, userId);
+  if (!user) throw new ApiError("unauthorized", "the account is gone");
+  const stored = preferencesSchema.safeParse(await userPreferences(c.var.db, userId));
+  return {
+    id: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    role: user.role,
+    preferences: stored.success ? stored.data : {},
+  };
+}
 const followSchema = z
   .object({ threadId: z.number().int(), level: z.enum(["watch", "mute"]), createdAt: z.string() })
   .openapi("Follow");
@@ -78,30 +118,40 @@ export const usersRouter = createRouter()
       method: "get",
       path: "/users/me",
       tags: ["users"],
-      summary: "The signed-in user",
+      summary: "The signed-in user and their preferences",
       security: [{ bearer: [] }],
-      responses: {
-        200: jsonContent(
-          z.object({
-            data: z.object({
-              id: z.number().int(),
-              email: z.string(),
-              displayName: z.string().nullable(),
-              role: z.enum(["admin", "user"]),
-            }),
-          }),
-          "the user",
-        ),
-        ...errorResponses,
+      responses: { 200: jsonContent(z.object({ data: meSchema }), "the user"), ...errorResponses },
+    }),
+    async (c) => c.json({ data: await me(c, signedIn(c)) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/users/me",
+      tags: ["users"],
+      summary: "Change the display name or preferences (merged into the stored ones)",
+      security: [{ bearer: [] }],
+      request: {
+        body: {
+          required: true,
+          content: {
+            "application/json": {
+              schema: z
+                .object({
+                  displayName: text().pipe(z.string().trim().min(1).max(100)).nullable().optional(),
+                  preferences: preferencesSchema.optional(),
+                })
+                .strict(),
+            },
+          },
+        },
       },
+      responses: { 200: jsonContent(z.object({ data: meSchema }), "the user as changed"), ...errorResponses },
     }),
     async (c) => {
-      const user = await findUserById(c.var.db, signedIn(c));
-      if (!user) throw new ApiError("unauthorized", "the account is gone");
-      return c.json(
-        { data: { id: user.id, email: user.email, displayName: user.displayName, role: user.role } },
-        200,
-      );
+      const userId = signedIn(c);
+      await updateProfile(c.var.db, userId, c.req.valid("json"));
+      return c.json({ data: await me(c, userId) }, 200);
     },
   )
   .openapi(
