@@ -47,6 +47,8 @@ export function ActionForm(props: {
   action: string;
   fields?: Record<string, string | number>;
   label: string;
+  /** the button's accessible name when the label alone is ambiguous (it must start with the label) */
+  name?: string;
   class?: string;
 }) {
   return (
@@ -56,7 +58,9 @@ export function ActionForm(props: {
       {Object.entries(props.fields ?? {}).map(([name, value]) => (
         <input type="hidden" name={name} value={String(value)} />
       ))}
-      <button type="submit">{props.label}</button>
+      <button type="submit" aria-label={props.name}>
+        {props.label}
+      </button>
     </form>
   );
 }

@@ -351,7 +351,7 @@ describe("accounts in a browser", () => {
     await expect.poll(() => new URL(page.url()).pathname).toBe("/notifications");
     expect(await page.locator("ul.notes li.unread").count()).toBe(1);
     await checked("notifications");
-    await page.getByRole("button", { name: "Mark read", exact: true }).click();
+    await page.getByRole("button", { name: `Mark read: Re: ${thread.subject}`, exact: true }).click();
     expect(await page.locator("ul.notes li.unread").count()).toBe(0);
     expect(await page.locator("nav.user").textContent()).toContain("Notifications (0 unread)");
     await page.locator("ul.notes a").first().click();

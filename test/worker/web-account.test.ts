@@ -257,6 +257,8 @@ describe("following a thread and its notifications", () => {
     expect(notes.html).toContain("Notifications (2 unread)");
     expect(notes.html).toContain('href="/acct/web-account-reply-1@example.org/"');
     expect(notes.html).toContain('href="/acct/web-account-reply-2@example.org/"');
+    expect(notes.html).toContain('aria-label="Mark read: Re: A thread to &lt;watch&gt; &amp; follow"');
+    expect(notes.html).toContain('<button type="submit">Sign out</button>');
     const ids = (
       await q<{ id: number }>("SELECT id::int FROM notifications WHERE user_id = $1 ORDER BY id", [userId])
     ).map((r) => r.id);

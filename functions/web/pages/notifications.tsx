@@ -47,12 +47,19 @@ export function NotificationsPage(props: {
             </span>
             {n.readAt === null ? (
               <>
-                <ActionForm ctx={ctx} action={MARK_READ_URL} fields={{ id: n.id }} label="Mark read" />
+                <ActionForm
+                  ctx={ctx}
+                  action={MARK_READ_URL}
+                  fields={{ id: n.id }}
+                  label="Mark read"
+                  name={`Mark read: ${n.subject || "(no subject)"}`}
+                />
                 <ActionForm
                   ctx={ctx}
                   action={MARK_READ_URL}
                   fields={{ upTo: n.id }}
                   label="Mark read up to here"
+                  name={`Mark read up to here: ${n.subject || "(no subject)"} and every older one`}
                 />
               </>
             ) : null}
