@@ -178,6 +178,34 @@ describe("signing in with the form", () => {
   });
 });
 
+describe("the page session and the JSON API's sign-in share their rules", () => {
+  it("the form's address budget: the 21st attempt in the window is a 429 page", async () => {
+    const b = new Browser();
+    for (let i = 0; i < 20; i++)
+      expect((await b.signIn("nobody-else@example.org", "wrong password")).status).toBe(401);
+    const res = await b.signIn();
+    expect(res.status).toBe(429);
+    expect(res.html).toContain("Too many sign-in attempts");
+    expect(res.set).toEqual([]);
+  });
+
+  it("logout-all ends a copied page-session cookie at once (token_version)", async () => {
+    const b = new Browser();
+    await b.signIn();
+    const session = b.cookies.get("nexus_session")!;
+    const all = await b.request("/api/v1/auth/logout-all", {
+      method: "POST",
+      headers: { authorization: `Bearer ${session}`, accept: "application/json" },
+    });
+    expect(all.status).toBe(204);
+    const copy = new Browser();
+    copy.cookies.set("nexus_session", session);
+    const home = await copy.request("/");
+    expect(home.status).toBe(200);
+    expect(home.html).toContain(">Sign in</a>");
+  });
+});
+
 describe("open redirects", () => {
   it("next is a path of this site or /", async () => {
     for (const bad of [
