@@ -11,8 +11,10 @@ import { readinessMiddleware } from "./middleware/readiness";
 import { corsMiddleware, securityHeadersMiddleware } from "./middleware/security-headers";
 import { loreRouter } from "./publicinbox";
 import { webRouter } from "./web";
+import { accountRouter } from "./web/account";
 import { assetsRouter } from "./web/assets";
 import { handleErrorWithPages, handleNotFoundWithPages } from "./web/errors";
+import { pageSessionMiddleware } from "./web/session";
 
 /** The one app factory: the Worker entry and the tests build the app here. Order of registration matters. */
 export function createApp() {
@@ -31,11 +33,14 @@ export function createApp() {
   app.route("/api/v1/health", readinessRouter);
   app.use("*", readinessMiddleware);
   app.use("*", principalMiddleware);
+  app.use("*", pageSessionMiddleware); // the pages' user, and their expired session's refresh
   app.use("/admin/v1/*", adminAuthMiddleware);
 
   // Domain routers: one line each.
   app.route("/api/v1", readApiRouter);
   app.route("/admin/v1", adminRouter);
+  // sign-in, notifications and the forms of the pages (functions/web/account.tsx)
+  app.route("/", accountRouter);
   // The pages at lore's URLs, for browsers (Accept: text/html); other requests fall through to the next face.
   app.route("/", webRouter);
   // public-inbox's URL layout (/:list/…, /all/…, /:mid/): after the API so /api and /admin keep their paths

@@ -37,8 +37,10 @@ export interface AppBindings {
     db: Db;
     pool: Pool;
     requestId: string;
-    /** who the request's bearer token names; null when it carries none */
+    /** who the request's bearer token (or, for a page, the session cookie) names; null when none */
     principal: Principal | null;
+    /** the signed-in user of a page request (functions/web/session.ts): the user menu and the forms */
+    account?: PageAccount;
   };
 }
 
@@ -47,5 +49,15 @@ export interface Principal {
   /** null for the shared ADMIN_TOKEN */
   userId: number | null;
   role: "admin" | "user";
-  via: "access_token" | "api_token" | "admin_token";
+  /** session: the pages' cookie (functions/auth/login.ts), accepted only outside /api and /admin */
+  via: "access_token" | "api_token" | "admin_token" | "session";
+}
+
+/** What the pages show of the signed-in user, and the CSRF token their forms carry. */
+export interface PageAccount {
+  userId: number;
+  email: string;
+  displayName: string | null;
+  unread: number;
+  csrf: string;
 }

@@ -131,3 +131,25 @@ export async function markNotificationsRead(
       });
   return marked.length;
 }
+
+/** The user's follow of a thread: "watch", "mute", or null when they do not follow it. */
+export async function followLevel(
+  db: Db,
+  userId: number,
+  threadId: number,
+): Promise<"watch" | "mute" | null> {
+  const [row] = await db
+    .select({ level: userThreadFollows.level })
+    .from(userThreadFollows)
+    .where(and(eq(userThreadFollows.userId, userId), eq(userThreadFollows.threadId, threadId)))
+    .limit(1);
+  return row?.level ?? null;
+}
+
+export async function unreadNotificationCount(db: Db, userId: number): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+  return row!.n;
+}

@@ -1,5 +1,7 @@
+import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { findUserById, useApiToken } from "../../db/queries/accounts";
+import { SESSION_COOKIE } from "../auth/login";
 import { constantTimeEqual } from "../auth/password";
 import { API_TOKEN_PREFIX, sha256Hex, verifyAccessToken } from "../auth/tokens";
 import type { AppBindings, Principal } from "../env";
@@ -10,12 +12,37 @@ import { ApiError } from "../lib/errors";
  * opt-in shared ADMIN_TOKEN. No header: anonymous (principal null). A token that is present but not valid
  * — expired, tampered, signed with another key, of a disabled user, ended by a token_version bump — is a
  * 401, never silently anonymous.
+ *
+ * Pages (any path outside /api and /admin) also accept the page-session cookie (an access token, see
+ * functions/auth/login.ts) when no header is sent; one that is no longer valid is anonymous there (the pages
+ * then refresh it, functions/web/session.ts). The JSON API never takes a cookie for a credential.
  */
 export const principalMiddleware = createMiddleware<AppBindings>(async (c, next) => {
   const header = c.req.header("authorization");
-  c.set("principal", header ? await principalOf(c.env, c.var.db, header) : null);
+  if (header) c.set("principal", await principalOf(c.env, c.var.db, header));
+  else {
+    const session = isPagePath(c.req.path) ? getCookie(c, SESSION_COOKIE) : undefined;
+    const who = session ? await accessTokenPrincipal(c.env, c.var.db, session) : null;
+    c.set("principal", who && { ...who, via: "session" });
+  }
   await next();
 });
+
+const isPagePath = (path: string) => !/^\/(api|admin)(\/|$)/.test(path);
+
+/** The user of a valid access token (signature, expiry, token_version, account enabled), or null. */
+async function accessTokenPrincipal(
+  env: AppBindings["Bindings"],
+  db: AppBindings["Variables"]["db"],
+  token: string,
+): Promise<Principal | null> {
+  const secrets = [env.JWT_SECRET, env.JWT_SECRET_PREVIOUS].filter((s): s is string => !!s);
+  const claims = secrets.length ? await verifyAccessToken(token, secrets) : null;
+  if (!claims) return null;
+  const user = await findUserById(db, Number(claims.sub));
+  if (!user || user.disabled || user.tokenVersion !== claims.tv) return null;
+  return { userId: user.id, role: user.role, via: "access_token" };
+}
 
 async function principalOf(
   env: AppBindings["Bindings"],
@@ -36,12 +63,9 @@ async function principalOf(
     };
   }
   if (token.split(".").length === 3) {
-    const secrets = [env.JWT_SECRET, env.JWT_SECRET_PREVIOUS].filter((s): s is string => !!s);
-    const claims = secrets.length ? await verifyAccessToken(token, secrets) : null;
-    if (!claims) throw refuse();
-    const user = await findUserById(db, Number(claims.sub));
-    if (!user || user.disabled || user.tokenVersion !== claims.tv) throw refuse();
-    return { userId: user.id, role: user.role, via: "access_token" };
+    const who = await accessTokenPrincipal(env, db, token);
+    if (!who) throw refuse();
+    return who;
   }
   if (env.ADMIN_TOKEN && (await sameSecret(token, env.ADMIN_TOKEN)))
     return { userId: null, role: "admin", via: "admin_token" };

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
+import { ActionForm, type PageContext } from "./layout";
 import { type Block, FOLD_QUOTE_LINES, type Line, mailBlocks, type Span } from "./mail-view";
-import { anchorOf, authorUrl, messageUrl } from "./urls";
+import { anchorOf, authorUrl, followUrl, messageUrl, signInUrl } from "./urls";
 
 /** Pieces several pages share. Every string from mail goes in as a JSX child or attribute: escaped. */
 
@@ -170,5 +171,36 @@ export function Pager(props: { prev: string | null; next: string | null; label: 
         </a>
       ) : null}
     </nav>
+  );
+}
+
+/** Watch / Mute / Unfollow a thread, each a small form, with the current level; a sign-in link when anonymous. */
+export function FollowForms(props: { ctx: PageContext; threadId: number; level: "watch" | "mute" | null }) {
+  const { ctx, threadId, level } = props;
+  if (!ctx.account)
+    return (
+      <p class="follow">
+        <a href={signInUrl(ctx.path)}>Sign in</a> to watch this thread.
+      </p>
+    );
+  const action = followUrl(threadId);
+  return (
+    // biome-ignore lint/a11y/useSemanticElements: a group of forms, not a fieldset of one form
+    <div class="follow" role="group" aria-label="Follow this thread">
+      <span class="dim">
+        {level === "watch"
+          ? "You watch this thread."
+          : level === "mute"
+            ? "You muted this thread."
+            : "You do not follow this thread."}
+      </span>
+      {level !== "watch" ? (
+        <ActionForm ctx={ctx} action={action} fields={{ level: "watch" }} label="Watch" />
+      ) : null}
+      {level !== "mute" ? (
+        <ActionForm ctx={ctx} action={action} fields={{ level: "mute" }} label="Mute" />
+      ) : null}
+      {level ? <ActionForm ctx={ctx} action={action} fields={{ level: "none" }} label="Unfollow" /> : null}
+    </div>
   );
 }

@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { type Context, Hono, type Next } from "hono";
 import { authorActivity, findAuthor, reviewsBy } from "../../db/queries/authors";
 import { emailBodies, findEmailsByMessageId, listEmails, withHeaders } from "../../db/queries/emails";
+import { followLevel } from "../../db/queries/follows";
 import { findListBySlug, listLists, listStats } from "../../db/queries/lists";
 import { findSeries } from "../../db/queries/series";
 import { findThread, listThreads, threadOfMessageId, threadTree } from "../../db/queries/threads";
@@ -39,7 +40,7 @@ const RESULTS_PER_PAGE = 10;
 const HITS_PER_THREAD = 1;
 const MAX_OFFSET = 100_000;
 /** Paths the other faces own: never taken for a list slug. */
-const NOT_LISTS = new Set(["api", "admin", "_", "_static"]);
+const NOT_LISTS = new Set(["api", "admin", "_", "_static", "login", "notifications"]);
 
 const offsetParam = z.coerce.number().int().min(0).max(MAX_OFFSET).default(0);
 
@@ -85,7 +86,7 @@ async function home(c: C) {
     c.var.db,
     rows.map((r) => r.id),
   );
-  const ctx = pageContext(null);
+  const ctx = pageContext(c, null);
   return htmlPage(c, ctx, <HomePage ctx={ctx} lists={rows} stats={stats} />);
 }
 
@@ -98,7 +99,7 @@ async function search(c: C, slug: string | null) {
   const mode = c.req.query("mode") ?? "lexical";
   const list = slug === null ? null : await requireListPage(c, slug);
   if (slug !== null && !list) return noList(c, slug);
-  const ctx = pageContext(list && listContext(list), q);
+  const ctx = pageContext(c, list && listContext(list), q);
   const offset = offsetParam.safeParse(c.req.query("o"));
   const o = offset.success ? offset.data : 0;
   const modeOk = (PAGE_MODES as readonly string[]).includes(mode);
@@ -158,7 +159,7 @@ async function listPage(c: C) {
     { since: p.since, until: p.until, hasPatches: patches ? true : undefined },
     { limit: THREADS_PER_PAGE, offset: p.o },
   );
-  const ctx = pageContext(listContext(list));
+  const ctx = pageContext(c, listContext(list));
   const filters = {
     since: c.req.query("since") || undefined,
     until: c.req.query("until") || undefined,
@@ -177,6 +178,13 @@ async function listPage(c: C) {
       filters={filters}
     />,
   );
+}
+
+/** The thread's follow state for the page's forms (the level only for a signed-in user). */
+async function followOf(c: C, threadId: number | null) {
+  if (threadId === null) return null;
+  const account = c.var.account;
+  return { threadId, level: account ? await followLevel(c.var.db, account.userId, threadId) : null };
 }
 
 type EmailRow = Awaited<ReturnType<typeof findEmailsByMessageId>>[number];
@@ -226,8 +234,9 @@ async function messagePage(c: C, pathMid?: string) {
   const { list, row } = found;
   const detail = await withHeaders(c.var.db, row);
   const tree = row.threadId === null ? [] : await threadTree(c.var.db, row.threadId);
-  const ctx = pageContext(listContext(list));
-  return htmlPage(c, ctx, <MessagePage ctx={ctx} slug={list.slug} m={detail} tree={tree} />);
+  const ctx = pageContext(c, listContext(list));
+  const follow = await followOf(c, row.threadId);
+  return htmlPage(c, ctx, <MessagePage ctx={ctx} slug={list.slug} m={detail} tree={tree} follow={follow} />);
 }
 
 function threadPage(nested: boolean) {
@@ -245,7 +254,7 @@ function threadPage(nested: boolean) {
       tree.length || !row
         ? tree
         : [{ ...row, emailId: row.id, parentMessageId: null, depth: 0 } satisfies ThreadMessage];
-    const ctx = pageContext(listContext(list));
+    const ctx = pageContext(c, listContext(list));
     return htmlPage(
       c,
       ctx,
@@ -257,6 +266,7 @@ function threadPage(nested: boolean) {
         subject={thread?.subject ?? row?.subject ?? ""}
         tree={entries}
         bodies={bodies}
+        follow={await followOf(c, thread?.id ?? null)}
       />,
     );
   };
@@ -308,7 +318,7 @@ async function seriesPage(c: C) {
     );
     pairs = pairPatches(from, to, bodies);
   }
-  const ctx = pageContext(listContext(list));
+  const ctx = pageContext(c, listContext(list));
   return htmlPage(
     c,
     ctx,
@@ -347,7 +357,7 @@ async function authorPage(c: C) {
     const joined = await listThreads(db, list.id, sort, { authorId: id.data }, window);
     threads.push({ slug: l.slug, started: started.rows, joined: joined.rows });
   }
-  const ctx = pageContext(null);
+  const ctx = pageContext(c, null);
   return htmlPage(
     c,
     ctx,

@@ -1,6 +1,7 @@
 import type { Child } from "hono/jsx";
+import type { PageAccount } from "../env";
 import { SCRIPT_URL, STYLE_URL } from "./assets";
-import { listUrl } from "./urls";
+import { listUrl, SIGN_OUT_URL, signInUrl } from "./urls";
 
 /** What every page hands the layout: the CSP nonce of this response and where the search box searches. */
 export interface PageContext {
@@ -9,6 +10,10 @@ export interface PageContext {
   list: { slug: string; name: string } | null;
   /** the query to show in the search box */
   q?: string;
+  /** the signed-in user, or null */
+  account: PageAccount | null;
+  /** this page's path and query: where forms come back to */
+  path: string;
 }
 
 export interface LayoutProps {
@@ -33,6 +38,47 @@ export function SearchBox(props: { list: PageContext["list"]; q?: string; mode?:
       {props.mode && props.mode !== "lexical" ? <input type="hidden" name="mode" value={props.mode} /> : null}
       <button type="submit">Search</button>
     </form>
+  );
+}
+
+/** A form that changes state: POST, with the CSRF token and the page to come back to. */
+export function ActionForm(props: {
+  ctx: PageContext;
+  action: string;
+  fields?: Record<string, string | number>;
+  label: string;
+  /** the button's accessible name when the label alone is ambiguous (it must start with the label) */
+  name?: string;
+  class?: string;
+}) {
+  return (
+    <form method="post" action={props.action} class={props.class ?? "act"}>
+      <input type="hidden" name="csrf" value={props.ctx.account?.csrf ?? ""} />
+      <input type="hidden" name="next" value={props.ctx.path} />
+      {Object.entries(props.fields ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={String(value)} />
+      ))}
+      <button type="submit" aria-label={props.name}>
+        {props.label}
+      </button>
+    </form>
+  );
+}
+
+function UserMenu(props: { ctx: PageContext }) {
+  const { account, path } = props.ctx;
+  if (!account)
+    return (
+      <nav class="user" aria-label="Account">
+        <a href={signInUrl(path)}>Sign in</a>
+      </nav>
+    );
+  return (
+    <nav class="user" aria-label="Account">
+      <span class="who">{account.displayName || account.email}</span>
+      <a href="/notifications">{`Notifications (${account.unread} unread)`}</a>
+      {account.csrf ? <ActionForm ctx={props.ctx} action={SIGN_OUT_URL} label="Sign out" /> : null}
+    </nav>
   );
 }
 
@@ -66,7 +112,7 @@ export function Layout(props: LayoutProps) {
               </>
             ))}
           </nav>
-          <nav class="user" aria-label="Account" />
+          <UserMenu ctx={ctx} />
         </header>
         <main id="main">{props.children}</main>
         <footer class="site">

@@ -30,13 +30,16 @@ export function newNonce(): string {
   return btoa(String.fromCharCode(...bytes)).replace(/=+$/, "");
 }
 
-export function pageContext(list: PageContext["list"], q?: string): PageContext {
-  return { nonce: newNonce(), list, q };
+export function pageContext(c: Context<AppBindings>, list: PageContext["list"], q?: string): PageContext {
+  const url = new URL(c.req.url);
+  return { nonce: newNonce(), list, q, account: c.var.account ?? null, path: `${url.pathname}${url.search}` };
 }
 
 export function htmlPage(c: Context<AppBindings>, ctx: PageContext, element: Child, status = 200): Response {
   return c.html(`<!DOCTYPE html>${String(element)}`, status as 200, {
     "content-security-policy": csp(ctx.nonce),
+    // a signed-in user's page (their menu, their CSRF token) is theirs alone
+    ...(ctx.account ? { "cache-control": "private, no-store" } : {}),
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
     vary: "Accept",
@@ -51,6 +54,8 @@ export function errorPage(
   message: string,
   list: PageContext["list"] = null,
 ): Response {
-  const ctx = pageContext(list);
+  const page = pageContext(c, list);
+  // an error page carries no cookie value: the menu without its sign-out form
+  const ctx = { ...page, account: page.account && { ...page.account, csrf: "" } };
   return htmlPage(c, ctx, <ErrorPage ctx={ctx} status={status} title={title} message={message} />, status);
 }

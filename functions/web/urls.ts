@@ -15,3 +15,10 @@ export const searchUrl = (slug: string | null, q: string) => `/${slug ?? "all"}/
 /** The anchor of a message on a thread page. */
 export const anchorOf = (emailId: number | null, messageId: string) =>
   emailId === null ? `p${midPathSegment(messageId).replace(/[^A-Za-z0-9]/g, "")}` : `m${emailId}`;
+/** The page session's hops under the refresh cookie's path (functions/web/account.tsx). */
+export const REFRESH_URL = "/api/v1/auth/session";
+export const SIGN_OUT_URL = "/api/v1/auth/session/logout";
+export const followUrl = (threadId: number) => `/_/follow/${threadId}`;
+export const MARK_READ_URL = "/_/notifications/read";
+export const signInUrl = (next: string) =>
+  next === "/" || next.startsWith("/login") ? "/login" : `/login?next=${encodeURIComponent(next)}`;

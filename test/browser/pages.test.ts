@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -273,6 +274,136 @@ describe("hostile mail in a browser", () => {
     }
     await page.goto(`${web.base}/hostile/`);
     await check(page, "hostile-list");
+    await page.close();
+  });
+});
+
+/**
+ * Accounts in a browser: a user made with `npm run user:create` (password on stdin) signs in through the
+ * form, watches a thread with its button, a reply arrives through the admin ingest, the notifications page
+ * shows it, mark read, sign out. Once with JavaScript off (the pages need none), once on with every check.
+ */
+describe("accounts in a browser", () => {
+  const PASSWORD = "a browser's long passphrase";
+  const root = resolve(import.meta.dirname, "../..");
+  let thread: { rootMessageId: string; subject: string };
+  let replies = 0;
+
+  beforeAll(async () => {
+    for (const email of ["nojs@example.org", "js@example.org"])
+      execFileSync(join(root, "node_modules/.bin/tsx"), ["scripts/user.ts", "create", "--email", email], {
+        cwd: root,
+        env: { ...process.env, NEXUS_DATA_DIR: web.dataDir, DATABASE_URL: "" },
+        input: `${PASSWORD}\n`,
+        stdio: ["pipe", "ignore", "inherit"],
+      });
+    const threads = await json<{ data: { rootMessageId: string; subject: string }[] }>(
+      "/api/v1/lists/wcn36xx/threads?pageSize=5",
+    );
+    thread = threads.data[0]!;
+  }, 120_000);
+
+  /** A reply to the thread, by someone else, through the admin ingest (what an import of new mail does). */
+  async function reply() {
+    replies++;
+    const token = readFileSync(join(web.dataDir, "admin-token"), "utf8").trim();
+    const mail = [
+      "From: Somebody <somebody@example.net>",
+      "To: wcn36xx@lists.infradead.org",
+      `Subject: Re: ${thread.subject}`,
+      `Message-ID: <browser-reply-${replies}-${Date.now()}@example.net>`,
+      `In-Reply-To: <${thread.rootMessageId}>`,
+      `References: <${thread.rootMessageId}>`,
+      "Date: Mon, 1 Jan 2024 00:00:00 +0000",
+      "Content-Type: text/plain; charset=utf-8",
+      "",
+      "A reply the watcher hears of.",
+      "",
+    ].join("\r\n");
+    const res = await fetch(`${web.base}/admin/v1/lists/wcn36xx/messages`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "message/rfc822" },
+      body: mail,
+    });
+    expect(res.status).toBe(200);
+  }
+
+  async function flow(page: Page, email: string, checked: (name: string) => Promise<void>) {
+    const threadUrl = `${web.base}/wcn36xx/${midPathSegment(thread.rootMessageId)}/T/`;
+    await page.goto(threadUrl);
+    await page.getByRole("link", { name: "Sign in" }).first().click();
+    await page.getByLabel("Email").fill(email);
+    await page.getByLabel("Password").fill("not the password");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    expect(await page.getByRole("alert").textContent()).toContain("Wrong email or password.");
+    await checked("login-wrong");
+    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await expect.poll(() => page.url()).toBe(threadUrl);
+    expect(await page.locator("nav.user").textContent()).toContain(email);
+    await page.getByRole("button", { name: "Watch" }).click();
+    await expect.poll(() => page.url()).toBe(threadUrl);
+    expect(await page.locator(".follow").textContent()).toContain("You watch this thread.");
+    await checked("thread-watched");
+    await reply();
+    await page.reload();
+    await page.getByRole("link", { name: "Notifications (1 unread)" }).click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe("/notifications");
+    expect(await page.locator("ul.notes li.unread").count()).toBe(1);
+    await checked("notifications");
+    await page.getByRole("button", { name: `Mark read: Re: ${thread.subject}`, exact: true }).click();
+    expect(await page.locator("ul.notes li.unread").count()).toBe(0);
+    expect(await page.locator("nav.user").textContent()).toContain("Notifications (0 unread)");
+    await page.locator("ul.notes a").first().click();
+    await expect.poll(() => new URL(page.url()).pathname).toMatch(/^\/wcn36xx\/browser-reply-/);
+    await page.goto(threadUrl);
+    await page.getByRole("button", { name: "Unfollow" }).click();
+    expect(await page.locator(".follow").textContent()).toContain("You do not follow this thread.");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await expect.poll(() => page.url()).toBe(`${web.base}/`);
+    expect(await page.locator("nav.user").textContent()).toContain("Sign in");
+    const notes = await page.goto(`${web.base}/notifications`);
+    expect(new URL(page.url()).pathname).toBe("/login");
+    expect(notes!.status()).toBe(200);
+    await checked("signed-out-login");
+  }
+
+  it("without JavaScript: sign in, watch, a notification, mark read, sign out", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "nexus-chromium-nojs-"));
+    const nojs = await chromium.launchPersistentContext(dir, {
+      executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+      headless: true,
+      javaScriptEnabled: false,
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+      ],
+      viewport: { width: 1280, height: 900 },
+    });
+    try {
+      const page = await nojs.newPage();
+      const problems: string[] = [];
+      page.on("console", (m) => {
+        if (m.type() === "error" && !/status of 4\d\d/.test(m.text())) problems.push(m.text());
+      });
+      page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+      await flow(page, "nojs@example.org", async (name) => {
+        expect(problems, name).toEqual([]);
+        shot++;
+        await page.screenshot({ path: join(SCREENS, `${String(shot).padStart(2, "0")}-nojs-${name}.png`) });
+      });
+    } finally {
+      await nojs.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("with JavaScript: the same, with axe, CSP and console checks on every account page", async () => {
+    const page = await newPage();
+    await flow(page, "js@example.org", (name) => check(page, `account-${name}`));
     await page.close();
   });
 });

@@ -7,7 +7,8 @@ import { startWebFixture } from "../../scripts/lib/web-fixture";
  */
 declare module "vitest" {
   export interface ProvidedContext {
-    web: { base: string; seriesId: number; versions: number };
+    /** dataDir: the server's data folder (its admin token; `npm run user:create` against it) */
+    web: { base: string; seriesId: number; versions: number; dataDir: string };
   }
 }
 
@@ -20,7 +21,12 @@ export default async function setup(project: TestProject) {
         ORDER BY count(*) DESC, max(s.id) LIMIT 1`,
     );
     if (!series) throw new Error("no series with several versions in the kgdb epoch");
-    project.provide("web", { base: fixture.base, seriesId: Number(series.id), versions: series.n });
+    project.provide("web", {
+      base: fixture.base,
+      seriesId: Number(series.id),
+      versions: series.n,
+      dataDir: fixture.dataDir,
+    });
   } catch (error) {
     await fixture.stop();
     throw error;

@@ -69,5 +69,13 @@ details.patch{margin:6px 0;border-bottom:1px solid var(--line);padding-bottom:6p
 details.patch summary{cursor:pointer;overflow-wrap:anywhere}
 svg.bars rect{fill:var(--link)}svg.bars text{fill:var(--dim);font-size:10px}
 .cols{display:grid;grid-template-columns:repeat(auto-fit,minmax(300px,1fr));gap:0 24px}
+header.site nav.user{display:flex;flex-wrap:wrap;gap:6px 12px;align-items:center}
+form.act{display:inline}
+.follow{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin:8px 0}
+form.login{display:grid;gap:6px;max-width:22em}
+form.login input{font:inherit;padding:5px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg);color:var(--fg)}
+form.login button{justify-self:start}
+.problem{border-left:4px solid var(--del);padding:4px 10px}
+ul.notes{padding-left:1.2em}ul.notes li{margin:6px 0}ul.notes li.unread>a{font-weight:700}ul.notes form.act{margin-left:6px}
 @media (max-width:600px){main{padding:8px 10px 32px}header.site{padding:6px 10px}body{font-size:15px}}
 `;

@@ -1,4 +1,4 @@
-import { Author, anchorHref, MailBody, ThreadTree, type TreeEntry, When } from "../components";
+import { Author, anchorHref, FollowForms, MailBody, ThreadTree, type TreeEntry, When } from "../components";
 import { Layout, type PageContext } from "../layout";
 import {
   anchorOf,
@@ -45,7 +45,18 @@ function People(props: { people: MessageView["recipients"] }) {
   );
 }
 
-export function MessagePage(props: { ctx: PageContext; slug: string; m: MessageView; tree: TreeNode[] }) {
+export interface FollowState {
+  threadId: number;
+  level: "watch" | "mute" | null;
+}
+
+export function MessagePage(props: {
+  ctx: PageContext;
+  slug: string;
+  m: MessageView;
+  tree: TreeNode[];
+  follow: FollowState | null;
+}) {
   const { m, slug, tree } = props;
   const at = tree.findIndex((t) => t.messageId === m.messageId);
   const parent = m.inReplyTo ? tree.find((t) => t.messageId === m.inReplyTo) : undefined;
@@ -127,6 +138,7 @@ export function MessagePage(props: { ctx: PageContext; slug: string; m: MessageV
           <a href={rawUrl(slug, m.messageId)}>raw</a>
           <a href={threadMboxUrl(slug, m.messageId)}>t.mbox.gz</a>
         </nav>
+        {props.follow ? <FollowForms ctx={props.ctx} {...props.follow} /> : null}
         <MailBody body={m.body} list={slug} />
       </article>
       <h2>{replies.length === 0 ? "No replies" : `Replies (${replies.length})`}</h2>

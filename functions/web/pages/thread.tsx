@@ -1,7 +1,7 @@
-import { Author, anchorHref, MailBody, ThreadTree, When } from "../components";
+import { Author, anchorHref, FollowForms, MailBody, ThreadTree, When } from "../components";
 import { Layout, type PageContext } from "../layout";
 import { anchorOf, messageUrl, rawUrl, threadFlatUrl, threadMboxUrl, threadNestedUrl } from "../urls";
-import type { TreeNode } from "./message";
+import type { FollowState, TreeNode } from "./message";
 
 export interface ThreadMessage extends TreeNode {
   authorId: number | null;
@@ -17,6 +17,7 @@ export function ThreadPage(props: {
   subject: string;
   tree: ThreadMessage[];
   bodies: Map<number, string>;
+  follow: FollowState | null;
 }) {
   const { slug, tree } = props;
   const count = tree.filter((t) => t.emailId !== null).length;
@@ -42,6 +43,7 @@ export function ThreadPage(props: {
         <a href={threadMboxUrl(slug, root)}>t.mbox.gz</a>
         <span class="dim">j / k: next / previous message</span>
       </p>
+      {props.follow ? <FollowForms ctx={props.ctx} {...props.follow} /> : null}
       <nav aria-label="Messages of the thread">
         <ThreadTree entries={tree} hrefOf={anchorHref} />
       </nav>
