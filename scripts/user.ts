@@ -61,6 +61,11 @@ try {
       [email, hash],
     );
     if (r.rowCount === 0) throw new Error(`no user ${email}: npm run user:create`);
+    // the bump ends access tokens; the refresh tokens must go too, or a session could refresh itself back
+    await database.pool.query(
+      "UPDATE user_refresh_tokens SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL",
+      [r.rows[0].user_id],
+    );
     console.log(`password of ${email} set; every session of theirs is ended`);
   }
 } catch (error) {

@@ -100,6 +100,9 @@ export async function createRefreshToken(
     .values({ userId, hashedToken, expiresAt, ...(familyId ? { familyId } : {}) });
 }
 
+/** A rotated token shown again this soon is a race between a user's own tabs, not a replay by someone else. */
+export const REUSE_GRACE_SECONDS = 10;
+
 export type RefreshOutcome =
   | { kind: "rotated"; userId: number; familyId: string }
   | { kind: "reused"; userId: number }
@@ -107,8 +110,8 @@ export type RefreshOutcome =
 
 /**
  * Spend a refresh token: the live one is marked rotated (its successor is the caller's to create, in the
- * same family). A token already rotated is a copy someone kept: its whole family is revoked and the user's
- * token_version bumped, which ends every access token of theirs.
+ * same family). A token already rotated (more than REUSE_GRACE_SECONDS ago) is a copy someone kept: its whole
+ * family is revoked and the user's token_version bumped, which ends every access token of theirs.
  */
 export async function spendRefreshToken(db: Db, hashedToken: string): Promise<RefreshOutcome> {
   const [live] = await db
@@ -128,11 +131,13 @@ export async function spendRefreshToken(db: Db, hashedToken: string): Promise<Re
       userId: userRefreshTokens.userId,
       familyId: userRefreshTokens.familyId,
       rotatedAt: userRefreshTokens.rotatedAt,
+      justRotated: sql<boolean>`${userRefreshTokens.rotatedAt} > now() - ${REUSE_GRACE_SECONDS} * interval '1 second'`,
     })
     .from(userRefreshTokens)
     .where(eq(userRefreshTokens.hashedToken, hashedToken))
     .limit(1);
-  if (!old?.rotatedAt) return { kind: "invalid" };
+  // two tabs refreshing at once spend the same token: the second is refused, not taken for a theft
+  if (!old?.rotatedAt || old.justRotated) return { kind: "invalid" };
   await db
     .update(userRefreshTokens)
     .set({ revokedAt: sql`coalesce(${userRefreshTokens.revokedAt}, now())` })

@@ -38,6 +38,12 @@ describe("user CLI", () => {
     const short = run(["set-password", "--email", "root@example.org"], "short\n");
     expect(short.code).toBe(1);
     expect(short.err).toMatch(/at least 12/);
+    // a live refresh token of the user, as a sign-in leaves it: the new password must revoke it
+    const live = await createPglite({ dataDir: join(dataDir, "pglite") });
+    await live.query(
+      "INSERT INTO user_refresh_tokens (user_id, hashed_token, expires_at) SELECT id, 'h', now() + interval '1 day' FROM users",
+    );
+    await live.close();
     const reset = run(["set-password", "--email", "root@example.org"], "the second passphrase\n");
     expect(reset.code, reset.err).toBe(0);
     expect(run(["create"], "").code).toBe(2);
@@ -50,6 +56,10 @@ describe("user CLI", () => {
       expect(rows).toHaveLength(1);
       expect(rows[0]!.role).toBe("admin");
       expect(rows[0]!.token_version).toBe(1);
+      const refresh = await pg.query<{ revoked: boolean }>(
+        "SELECT revoked_at IS NOT NULL AS revoked FROM user_refresh_tokens",
+      );
+      expect(refresh.rows).toEqual([{ revoked: true }]);
       const argon2 = await nodeArgon2();
       expect(verifyPassword(argon2, rows[0]!.password_hash, "the second passphrase")).toBe(true);
       expect(verifyPassword(argon2, rows[0]!.password_hash, "first passphrase here")).toBe(false);

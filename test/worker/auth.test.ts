@@ -195,7 +195,17 @@ describe("refresh tokens", () => {
     const r2 = cookies(second).get("nexus_refresh")!;
     expect(value(r2)).not.toBe(value(r1));
     expect((await get("/api/v1/users/me", s2.data.accessToken)).status).toBe(200);
-    // someone replays r1: the family ends (r2 too) and token_version moves on
+    // a second tab spending r1 at the same moment is refused, and ends nothing
+    const race = await refresh(r1, csrf);
+    expect(race.status).toBe(401);
+    expect(await race.text()).not.toMatch(/already used/);
+    expect((await get("/api/v1/users/me", s2.data.accessToken)).status).toBe(200);
+    // someone replays r1 later: the family ends (r2 too) and token_version moves on
+    const db = workerDatabase(bindings);
+    await db.pool.query(
+      "UPDATE user_refresh_tokens SET rotated_at = rotated_at - interval '1 minute' WHERE rotated_at IS NOT NULL",
+    );
+    await db.end();
     const replay = await refresh(r1, csrf);
     expect(replay.status).toBe(401);
     expect(await replay.text()).toMatch(/already used/);
