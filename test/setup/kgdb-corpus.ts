@@ -6,6 +6,7 @@ import type { TestProject } from "vitest/node";
 import WebSocket from "ws";
 import { createDatabase } from "../../db/client";
 import { importSource } from "../../scripts/lib/import-source";
+import { epochBlobs } from "../helpers/epoch";
 
 /**
  * Global setup (worker project, after databases.ts): imports the real kgdb-bugreport epoch with the
@@ -62,30 +63,6 @@ function unfoldedHeaders(raw: string): Map<string, string> {
   return headers;
 }
 
-function rawBlobs(gitDir: string): Buffer[] {
-  const commits = execFileSync("git", ["-C", gitDir, "rev-list", "--reverse", "--all"], { encoding: "utf8" })
-    .trim()
-    .split("\n");
-  const out = execFileSync("git", ["-C", gitDir, "cat-file", "--batch"], {
-    input: `${commits.map((c) => `${c}:m`).join("\n")}\n`,
-    maxBuffer: 1 << 30,
-  });
-  const blobs: Buffer[] = [];
-  let pos = 0;
-  while (pos < out.length) {
-    const nl = out.indexOf(10, pos);
-    const header = out.subarray(pos, nl).toString();
-    if (header.endsWith(" missing")) {
-      pos = nl + 1;
-      continue;
-    }
-    const size = Number(header.split(" ")[2]);
-    blobs.push(out.subarray(nl + 1, nl + 1 + size));
-    pos = nl + 1 + size + 1;
-  }
-  return blobs;
-}
-
 function rawFacts(gitDir: string): Omit<KgdbFacts, "database" | "slug" | "imported"> {
   const ids = new Set<string>();
   const found = {
@@ -103,7 +80,7 @@ function rawFacts(gitDir: string): Omit<KgdbFacts, "database" | "slug" | "import
   const diffLine = new RegExp(`^diff --git a/${PROBES.filePath.replace(/[.]/g, "\\.")} `, "m");
   const from = Date.parse(PROBES.month.from);
   const to = Date.parse(PROBES.month.to);
-  for (const blob of rawBlobs(gitDir)) {
+  for (const blob of epochBlobs(gitDir)) {
     const raw = blob.toString("latin1");
     const h = unfoldedHeaders(raw);
     const id = /<([^<>]+)>/.exec(h.get("message-id") ?? "")?.[1]?.replace(/\s+/g, "");
