@@ -3,8 +3,8 @@
 // epoch, fetched in alternation on 127.0.0.1: p50/p95 per page and server, and each page's size (raw and gzip).
 import { gzipSync } from "node:zlib";
 import { escapeMessageId as midPathSegment } from "../../functions/publicinbox/message-id-path";
-import { KGDB_BUNDLE, startWebFixture } from "../lib/web-fixture";
-import { startPublicInbox } from "./web-reference";
+import { KGDB_BUNDLE, referenceInbox, type Server, startPublicInboxHttpd } from "../lib/lore-peers";
+import { startWebFixture } from "../lib/web-fixture";
 
 const ROUNDS = Number(process.env.ROUNDS || 40);
 const WARMUP = 5;
@@ -26,9 +26,9 @@ async function timed(url: string): Promise<{ ms: number; status: number; body: s
 const t0 = Date.now();
 const log = (s: string) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0)}s] ${s}`);
 const nexus = await startWebFixture({ log, hostile: false });
-let reference: Awaited<ReturnType<typeof startPublicInbox>> | undefined;
+let reference: Server | undefined;
 try {
-  reference = await startPublicInbox(KGDB_BUNDLE, LIST);
+  reference = await startPublicInboxHttpd(referenceInbox(KGDB_BUNDLE, LIST), LIST);
   log(`public-inbox-httpd ready at ${reference.base}`);
   const threads = (await (
     await fetch(`${nexus.base}/api/v1/lists/${LIST}/threads?sort=messageCount&pageSize=1`)

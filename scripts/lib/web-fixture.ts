@@ -1,11 +1,11 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import WebSocket from "ws";
 import { createDatabase } from "../../db/client";
 import { EMBEDDED_URL, runningServer } from "./embedded";
+import { freePort, KGDB_BUNDLE } from "./lore-peers";
 
 /**
  * `npm start`'s server on a fresh data folder, with the kgdb-bugreport epoch and a list of hostile mail imported
@@ -15,7 +15,6 @@ import { EMBEDDED_URL, runningServer } from "./embedded";
 
 const root = resolve(import.meta.dirname, "../..");
 const CORPUS = resolve(root, "../shared/corpus");
-export const KGDB_BUNDLE = join(CORPUS, "publicinbox-v2/kgdb-bugreport.0.bundle");
 
 export interface WebFixture {
   base: string;
@@ -25,17 +24,6 @@ export interface WebFixture {
   /** one query on the server's database, through its bridge */
   query<T>(text: string): Promise<T[]>;
   stop(): Promise<void>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const s = createServer();
-    s.once("error", fail);
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => done(port));
-    });
-  });
 }
 
 /** A message with a script, javascript: links and broken HTML: it must show as text. */

@@ -1,20 +1,10 @@
+import type { ThreadSummaryRow } from "../../api/v1/present";
 import { Author, dayOf, Pager, When } from "../components";
 import { Layout, type PageContext, SearchBox } from "../layout";
 import { listUrl, messageUrl, seriesUrl, threadFlatUrl } from "../urls";
 
-export interface ThreadRow {
-  id: number;
-  subject: string;
-  rootMessageId: string;
-  /** null when the root is only referenced (not archived): the link goes to the thread */
-  rootEmailId: number | null;
-  startDate: Date;
-  lastDate: Date;
-  messageCount: number;
-  hasPatches: boolean;
-  starterId: number | null;
-  starterEmail: string | null;
-  starterName: string | null;
+/** A thread of the list: the API's thread summary row and the series its root starts, if any. */
+export interface ThreadRow extends ThreadSummaryRow {
   rootSeriesId: number | null;
 }
 
