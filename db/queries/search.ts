@@ -61,17 +61,27 @@ function rankQueries(q: { lexQuery: SQL | null; bodyQuery: SQL | null }): SQL {
 const BODY_WEIGHT = 0.5;
 
 /**
- * Every match is ranked, and only the ones kept are joined to their threads (every stored email has a thread:
- * it is threaded in the transaction that stores it): joined before the limit, a common word on a large list
- * looked up the thread of every match (47,000 index lookups, 60% of the statement, on the kgdb epoch ×20).
- * `kept` is MATERIALIZED: inlined, the planner re-ranked the kept rows (re-reading body_ts) for the final sort.
+ * How many matches are ranked: the newest RANK_WINDOW of them. Ranking reads each match's vectors (body_ts is
+ * large and TOASTed), so ranking every match of a common word grew with the list (a word in 80% of a
+ * million messages); the newest matches come from walking the list's date index (or, for a rare word, from
+ * the GIN indexes) and cost what they return. The trade-off: when more than RANK_WINDOW messages match, older
+ * matches are not ranked (lore orders by date too; `d:` reaches back), and meta.capped says so.
+ */
+export const RANK_WINDOW = 2000;
+
+/**
+ * The newest RANK_WINDOW matches are ranked, the best `limit` kept, and only those joined to their threads
+ * (every stored email has a thread: it is threaded in the transaction that stores it): joined before the limit,
+ * a common word looked up the thread of every match. `newest` and `kept` are MATERIALIZED: inlined, the planner
+ * re-ranked the kept rows (re-reading body_ts) for the final sort. One match beyond the window tells `more`.
  */
 export async function lexicalCandidates(
   db: Db,
   q: { where: SQL; lexQuery: SQL | null; bodyQuery: SQL | null },
   filters: SearchFilters,
   limit: number,
-): Promise<LexicalHit[]> {
+  window = RANK_WINDOW,
+): Promise<{ hits: LexicalHit[]; more: boolean }> {
   const order = (r: string) =>
     sql.raw(
       `${r}.lex_rank + ${BODY_WEIGHT}::float8 * ${r}.body_rank DESC, ${r}.date DESC, ${r}.email_id DESC`,
@@ -81,28 +91,35 @@ export async function lexicalCandidates(
     thread_id: string;
     lex_rank: number;
     body_rank: number;
+    more: boolean;
   }>(sql`
-    WITH ${rankQueries(q)}, kept AS MATERIALIZED (
+    WITH ${rankQueries(q)}, newest AS MATERIALIZED (
+      SELECT emails.id FROM emails
+      WHERE ${whereAll([q.where, ...filterSql(filters)])}
+      ORDER BY emails.date DESC, emails.id DESC
+      LIMIT ${window + 1}
+    ), kept AS MATERIALIZED (
       SELECT r.* FROM (
-        SELECT emails.id AS email_id, emails.date,
-          coalesce(ts_rank_cd(emails.lex_ts, q.lq), 0)::float8 AS lex_rank,
-          coalesce(ts_rank_cd(emails.body_ts, q.bq), 0)::float8 AS body_rank
-        FROM q, emails
-        WHERE ${whereAll([q.where, ...filterSql(filters)])}
+        SELECT e.id AS email_id, e.date,
+          coalesce(ts_rank_cd(e.lex_ts, q.lq), 0)::float8 AS lex_rank,
+          coalesce(ts_rank_cd(e.body_ts, q.bq), 0)::float8 AS body_rank
+        FROM q, (SELECT id FROM newest LIMIT ${window}) w JOIN emails e ON e.id = w.id
       ) r
       ORDER BY ${order("r")}
       LIMIT ${limit}
     )
-    SELECT kept.email_id, tm.thread_id, kept.lex_rank, kept.body_rank
+    SELECT kept.email_id, tm.thread_id, kept.lex_rank, kept.body_rank,
+      (SELECT count(*) FROM newest) > ${window} AS more
     FROM kept JOIN thread_memberships tm ON tm.email_id = kept.email_id
     ORDER BY ${order("kept")}`);
-  return result.rows.map((r) => ({
+  const hits = result.rows.map((r) => ({
     emailId: Number(r.email_id),
     threadId: Number(r.thread_id),
     lexRank: r.lex_rank,
     bodyRank: r.body_rank,
     score: r.lex_rank + BODY_WEIGHT * r.body_rank,
   }));
+  return { hits, more: result.rows[0]?.more === true };
 }
 
 export interface FuzzyHit {

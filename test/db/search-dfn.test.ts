@@ -56,7 +56,12 @@ beforeAll(async () => {
 afterAll(() => database.end());
 
 async function dfn(q: string): Promise<number[]> {
-  const hits = await lexicalCandidates(database.db, compileQuery(parseQuery(q)), { listSlug: "dfn" }, 1000);
+  const { hits } = await lexicalCandidates(
+    database.db,
+    compileQuery(parseQuery(q)),
+    { listSlug: "dfn" },
+    1000,
+  );
   const ids = hits.map((h) => h.emailId);
   if (ids.length === 0) return [];
   const r = await database.pool.query<{ message_id: string }>(
