@@ -122,6 +122,9 @@ export async function lexicalCandidates(
   return { hits, more: result.rows[0]?.more === true };
 }
 
+/** Authors a fuzzy search follows to their messages: the most similar names and addresses. */
+const FUZZY_AUTHORS = 20;
+
 export interface FuzzyHit {
   emailId: number;
   threadId: number;
@@ -151,21 +154,28 @@ export async function fuzzyCandidates(
   // each `<%` by running word_similarity over the column's statistics (6–8 ms of planning on PGlite, about
   // half of this statement); the indexes are used either way (the same operator with the same value).
   // Threads are joined to the kept hits only, as in lexicalCandidates.
+  // Each half keeps its newest RANK_WINDOW matches (an author's messages by the author's date index), as
+  // lexical search does: a prolific author or a common subject word does not make every match scored.
+  // The list, filters and query conditions apply inside each half, before its window is cut.
   const needle = sql`(SELECT ${text}::text)`;
+  const scope = whereAll([extra, ...filterSql(filters)]);
   const result = await db.execute<{ email_id: string; thread_id: string; similarity: number }>(sql`
       WITH fa AS MATERIALIZED (
         SELECT id, greatest(word_similarity(${text}, coalesce(canonical_name, '')), word_similarity(${text}, email)) AS sim
         FROM authors WHERE ${needle} <% canonical_name OR ${needle} <% email
+        ORDER BY sim DESC, id LIMIT ${FUZZY_AUTHORS}
       ), m AS (
         SELECT id, max(sim) AS sim FROM (
-          SELECT id, word_similarity(${text}, subject) AS sim FROM emails WHERE ${needle} <% subject
+          (SELECT id, word_similarity(${text}, subject) AS sim FROM emails WHERE ${needle} <% subject AND ${scope}
+            ORDER BY date DESC, id DESC LIMIT ${RANK_WINDOW})
           UNION ALL
-          SELECT emails.id, fa.sim FROM fa JOIN emails ON emails.author_id = fa.id
+          SELECT ae.id, fa.sim FROM fa CROSS JOIN LATERAL (
+            SELECT emails.id FROM emails WHERE emails.author_id = fa.id AND ${scope}
+            ORDER BY emails.date DESC, emails.id DESC LIMIT ${RANK_WINDOW}) ae
         ) parts GROUP BY id
       ), kept AS MATERIALIZED (
         SELECT emails.id AS email_id, emails.date, m.sim::float8 AS similarity
         FROM m JOIN emails ON emails.id = m.id
-        WHERE ${whereAll([extra, ...filterSql(filters)])}
         ORDER BY similarity DESC, emails.date DESC, emails.id DESC
         LIMIT ${limit}
       )
