@@ -61,23 +61,27 @@ function rankQueries(q: { lexQuery: SQL | null; bodyQuery: SQL | null }): SQL {
 const BODY_WEIGHT = 0.5;
 
 /**
- * How many matches are ranked: the newest RANK_WINDOW of them. Ranking reads each match's vectors (body_ts is
- * large and TOASTed), so ranking every match of a common word grew with the list (a word in 80% of a
- * million messages); the newest matches come from walking the list's date index (or, for a rare word, from
- * the GIN indexes) and cost what they return. The trade-off: when more than RANK_WINDOW messages match, older
- * matches are not ranked (lore orders by date too; `d:` reaches back), and meta.capped says so.
+ * How many candidates are ranked: the newest RANK_WINDOW. Ranking reads each match's vectors (body_ts is large
+ * and TOASTed), so ranking every match of a common word grew with the list (a word in 80% of a million
+ * messages). The trade-off: when more than RANK_WINDOW messages are candidates, older ones are not ranked
+ * (lore orders by date too; `d:` reaches back), and meta.capped says so.
  */
 export const RANK_WINDOW = 2000;
+/** The window of a query that tests body lines (q:, dfa:, dfb:): each test parses a whole body. */
+export const LINE_TEST_WINDOW = 250;
 
 /**
- * The newest RANK_WINDOW matches are ranked, the best `limit` kept, and only those joined to their threads
- * (every stored email has a thread: it is threaded in the transaction that stores it): joined before the limit,
- * a common word looked up the thread of every match. `newest` and `kept` are MATERIALIZED: inlined, the planner
- * re-ranked the kept rows (re-reading body_ts) for the final sort. One match beyond the window tells `more`.
+ * Two steps, each bounded by the window. `candidates` (CompiledQuery.candidates: what the indexes answer, so
+ * the planner estimates it well) picks the newest RANK_WINDOW candidates: walking the list's date index for a
+ * common word, the GIN indexes for a rare one. Only those are tested against the exact `where` (s:'s whole-word
+ * regular expression, NOTs, line tests: no index, and a selectivity the planner cannot guess, so given the whole
+ * predicate it sorted every message of the list), then ranked; the best `limit` are kept and only those joined
+ * to their threads (every stored email has a thread). The CTEs are MATERIALIZED: inlined, the planner re-ranked
+ * the kept rows (re-reading body_ts) for the final sort. One candidate beyond the window tells `more`.
  */
 export async function lexicalCandidates(
   db: Db,
-  q: { where: SQL; lexQuery: SQL | null; bodyQuery: SQL | null },
+  q: { where: SQL; candidates: SQL; lexQuery: SQL | null; bodyQuery: SQL | null },
   filters: SearchFilters,
   limit: number,
   window = RANK_WINDOW,
@@ -95,15 +99,16 @@ export async function lexicalCandidates(
   }>(sql`
     WITH ${rankQueries(q)}, newest AS MATERIALIZED (
       SELECT emails.id FROM emails
-      WHERE ${whereAll([q.where, ...filterSql(filters)])}
+      WHERE ${whereAll([q.candidates, ...filterSql(filters)])}
       ORDER BY emails.date DESC, emails.id DESC
       LIMIT ${window + 1}
     ), kept AS MATERIALIZED (
       SELECT r.* FROM (
-        SELECT e.id AS email_id, e.date,
-          coalesce(ts_rank_cd(e.lex_ts, q.lq), 0)::float8 AS lex_rank,
-          coalesce(ts_rank_cd(e.body_ts, q.bq), 0)::float8 AS body_rank
-        FROM q, (SELECT id FROM newest LIMIT ${window}) w JOIN emails e ON e.id = w.id
+        SELECT emails.id AS email_id, emails.date,
+          coalesce(ts_rank_cd(emails.lex_ts, q.lq), 0)::float8 AS lex_rank,
+          coalesce(ts_rank_cd(emails.body_ts, q.bq), 0)::float8 AS body_rank
+        FROM q, (SELECT id FROM newest LIMIT ${window}) w JOIN emails ON emails.id = w.id
+        WHERE ${q.where}
       ) r
       ORDER BY ${order("r")}
       LIMIT ${limit}

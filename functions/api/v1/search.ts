@@ -7,6 +7,7 @@ import {
   embeddingState,
   fuzzyCandidates,
   hitDetails,
+  LINE_TEST_WINDOW,
   lexicalCandidates,
   RANK_WINDOW,
   type SearchFilters,
@@ -187,7 +188,8 @@ async function lexicalRanked(
   query: CompiledQuery,
   filters: SearchFilters,
 ): Promise<Ranked[] & { more?: boolean }> {
-  const { hits, more } = await lexicalCandidates(db, query, filters, CANDIDATES);
+  const window = query.testsLines ? LINE_TEST_WINDOW : RANK_WINDOW;
+  const { hits, more } = await lexicalCandidates(db, query, filters, CANDIDATES, window);
   const ranked = hits.map((h, i) => ({
     emailId: h.emailId,
     threadId: h.threadId,
@@ -320,7 +322,8 @@ async function search(
       const lexical = await lexicalRanked(db, query!, filters);
       more = lexical.more === true;
       ranked = lexical;
-      if (ranked.length < FUZZY_FALLBACK_BELOW && query!.fuzzyText) {
+      // typos find nothing; a full window means the words are there (and fuzzy would match them all)
+      if (ranked.length < FUZZY_FALLBACK_BELOW && !more && query!.fuzzyText) {
         const fuzzy = await fuzzyRanked(db, query!, filters);
         const seen = new Set(ranked.map((r) => r.emailId));
         const extra = fuzzy.filter((f) => !seen.has(f.emailId));
