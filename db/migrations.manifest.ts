@@ -67,5 +67,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796167816810,
     "hash": "c658297b58114a7110206edfd68fae20a1a65e934fa8c0e9cb766661238d91f7",
     "hasDown": true
+  },
+  {
+    "tag": "0011_search_bounds",
+    "when": 1796187425109,
+    "hash": "315566f8dcdb208217992daa1481c89e1e0720314592814f96d4217ff55fa47d",
+    "hasDown": true
   }
 ];

@@ -159,8 +159,9 @@ export async function fuzzyCandidates(
   // each `<%` by running word_similarity over the column's statistics (6–8 ms of planning on PGlite, about
   // half of this statement); the indexes are used either way (the same operator with the same value).
   // Threads are joined to the kept hits only, as in lexicalCandidates.
-  // Each half keeps its newest RANK_WINDOW matches (an author's messages by the author's date index), as
-  // lexical search does: a prolific author or a common subject word does not make every match scored.
+  // Each half is bounded by RANK_WINDOW: the subjects nearest the text, straight from the GiST trigram index
+  // (`<->>` is 1 − word_similarity), and each matched author's newest messages (the author's date index), so a
+  // common subject word or a prolific author does not make every match scored.
   // The list, filters and query conditions apply inside each half, before its window is cut.
   const needle = sql`(SELECT ${text}::text)`;
   const scope = whereAll([extra, ...filterSql(filters)]);
@@ -172,7 +173,7 @@ export async function fuzzyCandidates(
       ), m AS (
         SELECT id, max(sim) AS sim FROM (
           (SELECT id, word_similarity(${text}, subject) AS sim FROM emails WHERE ${needle} <% subject AND ${scope}
-            ORDER BY date DESC, id DESC LIMIT ${RANK_WINDOW})
+            ORDER BY subject <->> ${needle} LIMIT ${RANK_WINDOW})
           UNION ALL
           SELECT ae.id, fa.sim FROM fa CROSS JOIN LATERAL (
             SELECT emails.id FROM emails WHERE emails.author_id = fa.id AND ${scope}

@@ -112,7 +112,8 @@ export const emails = pgTable(
   (t) => [
     unique("emails_list_message_id_key").on(t.mailingListId, t.messageId),
     index("emails_list_date_idx").on(t.mailingListId, t.date.desc().nullsFirst()),
-    index("emails_author_idx").on(t.authorId),
+    // an author's messages newest first: author pages, f:, fuzzy search's authors (db/queries/search.ts)
+    index("emails_author_date_idx").on(t.authorId, t.date.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("emails_list_in_reply_to_idx").on(t.mailingListId, t.inReplyTo),
     // threading's subject rule looks up same-subject neighbours (functions/ingest/threads.ts)
     index("emails_list_normalized_subject_idx").on(t.mailingListId, t.normalizedSubject),
@@ -122,7 +123,9 @@ export const emails = pgTable(
     index("emails_search_version_idx").on(t.searchVersion, t.id),
     index("emails_lex_ts_idx").using("gin", t.lexTs),
     index("emails_body_ts_idx").using("gin", t.bodyTs),
-    index("emails_subject_trgm_idx").using("gin", t.subject.op("gin_trgm_ops")),
+    // GiST, not GIN: fuzzy search asks for the subjects nearest the text (ORDER BY subject <->> text LIMIT n),
+    // which only GiST answers without scoring every subject that shares a trigram with it
+    index("emails_subject_trgm_idx").using("gist", t.subject.op("gist_trgm_ops")),
     // dfn: (a file touched by a patch) matches the paths patch_paths() lists, by trigrams (migration 0006
     // defines the function; functions/search/query-sql.ts touchesFile)
     index("emails_patch_paths_trgm_idx")
