@@ -191,6 +191,8 @@ for (const name of TARGETS) {
 console.log(
   `\n${CLIENTS} clients, ${SECONDS} s each, mix of API, search, thread and message pages\n${results.join("\n")}`,
 );
-console.log("(open connections after: the Worker's, once every answer is in and 5 s have passed at most; the goal is 0)");
+console.log(
+  "(open connections after: the Worker's, once every answer is in and 5 s have passed at most; the goal is 0)",
+);
 rmSync(work, { recursive: true, force: true });
 void root;

@@ -352,7 +352,8 @@ try {
     const imported = await importSource(database.pool, { source: renamed, slug: SLUG });
     const secs = (performance.now() - t) / 1000;
     console.log(
-      `import into the list: ${imported.imported} messages in ${secs.toFixed(1)} s (${(imported.imported / secs).toFixed(0)}/s)`,
+      `import into the list: ${imported.imported} messages in ${secs.toFixed(1)} s (${(imported.imported / secs).toFixed(0)}/s; ` +
+        `ms in read ${imported.times.read.toFixed(0)}, parse ${imported.times.parse.toFixed(0)}, write ${imported.times.write.toFixed(0)}, thread ${imported.times.thread.toFixed(0)})`,
     );
     figures.push({
       size: count,
