@@ -70,8 +70,8 @@ export const MIGRATIONS: KnownMigration[] = [
   },
   {
     "tag": "0011_search_bounds",
-    "when": 1796187425109,
-    "hash": "315566f8dcdb208217992daa1481c89e1e0720314592814f96d4217ff55fa47d",
+    "when": 1796188794869,
+    "hash": "dfbd9d971a7f08d814325cfa20a51eaa99ee30ad24eaede33ea019ff4c358da3",
     "hasDown": true
   }
 ];

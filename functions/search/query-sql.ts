@@ -82,14 +82,14 @@ function recipientMatches(text: string, kinds: ("to" | "cc")[]): SQL {
 
 /**
  * A patch touching the file: the path itself, a path ending in `/name`, or a path under the directory
- * `name/`. patch_paths() (migration 0006) lists a patch's paths and old paths between newlines, so the three
- * cases are one regular expression, served by the trigram index emails_patch_paths_trgm_idx (was: every
- * patch's files unpacked, 127 ms on the kgdb epoch ×20; now 20–30 ms, most of it the index's recheck).
+ * `name/`. patch_path_list (patch_paths() of migration 0006, kept with the row since 0011) lists a patch's paths
+ * and old paths between newlines, so the three cases are one regular expression, served by the trigram index
+ * emails_patch_paths_trgm_idx; the index's recheck reads the short text, not the patch's JSON.
  */
 function touchesFile(path: string): SQL {
   const name = path.replace(/^\/+|\/+$/g, "").replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
   // `IS NOT NULL` is the partial index's condition, said so the planner may use it
-  return sql`(${emails.patchMetadata} IS NOT NULL AND patch_paths(${emails.patchMetadata}) ~ ${`[\n/]${name}\n|\n${name}/`})`;
+  return sql`(${emails.patchPathList} IS NOT NULL AND ${emails.patchPathList} ~ ${`[\n/]${name}\n|\n${name}/`})`;
 }
 
 /**
