@@ -1,3 +1,4 @@
+import { extent } from "../lib/extent";
 import { referenceChain } from "../mail/message-id";
 import {
   assignSeries,
@@ -113,15 +114,15 @@ export async function assignBatchSeries(
   const unthreaded = patches.filter((p) => p.c.chain.length === 0 && p.c.tags.number !== null);
   const sameSenderRows: SeriesCandidate[] = [];
   if (unthreaded.length > 0) {
-    const times = unthreaded.map((p) => p.c.date.getTime());
+    const [first, last] = extent(unthreaded.map((p) => p.c.date.getTime()));
     const found = await rows<KnownRow>(
       client,
       `${KNOWN_SQL} AND a.email = ANY($2::text[]) AND e.date BETWEEN $3 AND $4 AND e.series_total IS NOT NULL`,
       [
         listId,
         [...new Set(unthreaded.map((p) => p.c.authorKey))],
-        new Date(Math.min(...times) - SAME_SENDER_WINDOW_MS),
-        new Date(Math.max(...times) + SAME_SENDER_WINDOW_MS),
+        new Date(first - SAME_SENDER_WINDOW_MS),
+        new Date(last + SAME_SENDER_WINDOW_MS),
       ],
     );
     for (const r of found) sameSenderRows.push(fromRow(r));
@@ -215,6 +216,7 @@ export async function refreshSeries(client: Client, seriesIds: string[]): Promis
   const bySeries = new Map<string, typeof members>();
   for (const m of members) bySeries.set(m.series_id, [...(bySeries.get(m.series_id) ?? []), m]);
   const ids = [...bySeries.keys()];
+  const dates = (id: string) => bySeries.get(id)!.map((m) => new Date(m.date).getTime());
   await client.query(
     `UPDATE patch_series s SET lineage_key = t.l, patch_count = t.c, cover_email_id = t.cover, first_date = t.f, last_date = t.la
        FROM unnest($1::bigint[], $2::text[], $3::int[], $4::bigint[], $5::timestamptz[], $6::timestamptz[]) AS t(id, l, c, cover, f, la)
@@ -230,12 +232,8 @@ export async function refreshSeries(client: Client, seriesIds: string[]): Promis
       }),
       ids.map((id) => bySeries.get(id)!.filter((m) => m.series_number !== 0).length),
       ids.map((id) => bySeries.get(id)!.find((m) => m.series_number === 0)?.id ?? null),
-      ids.map((id) =>
-        new Date(Math.min(...bySeries.get(id)!.map((m) => new Date(m.date).getTime()))).toISOString(),
-      ),
-      ids.map((id) =>
-        new Date(Math.max(...bySeries.get(id)!.map((m) => new Date(m.date).getTime()))).toISOString(),
-      ),
+      ids.map((id) => new Date(extent(dates(id))[0]).toISOString()),
+      ids.map((id) => new Date(extent(dates(id))[1]).toISOString()),
     ],
   );
 }

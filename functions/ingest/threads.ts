@@ -1,3 +1,4 @@
+import { extent } from "../lib/extent";
 import { hash64 } from "../mail/hash";
 import { referenceChain } from "../mail/message-id";
 import { isReplySubject } from "../mail/subject";
@@ -89,17 +90,12 @@ export async function rethread(
       ];
       for (const s of subjects) subjectsSeen.add(s);
       if (subjects.length > 0) {
-        const times = fresh.map((e) => new Date(e.date).getTime());
+        const [first, last] = extent(fresh.map((e) => new Date(e.date).getTime()));
         const near = await rows<{ message_id: string }>(
           client,
           `SELECT message_id FROM emails
             WHERE mailing_list_id = $1 AND date BETWEEN $2 AND $3 AND normalized_subject = ANY($4::text[])`,
-          [
-            listId,
-            new Date(Math.min(...times) - WINDOW_MS),
-            new Date(Math.max(...times) + WINDOW_MS),
-            subjects,
-          ],
+          [listId, new Date(first - WINDOW_MS), new Date(last + WINDOW_MS), subjects],
         );
         for (const m of near) add(m.message_id);
       }
