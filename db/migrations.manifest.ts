@@ -67,5 +67,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796167816810,
     "hash": "c658297b58114a7110206edfd68fae20a1a65e934fa8c0e9cb766661238d91f7",
     "hasDown": true
+  },
+  {
+    "tag": "0011_list_upstreams",
+    "when": 1796184283428,
+    "hash": "e94dd3849d6759c1a6a8323a75339e12a5d003ee04902b603ea6aa2aa76534c2",
+    "hasDown": true
   }
 ];
