@@ -147,22 +147,29 @@ async function readMbox(
   timedOut: () => UpstreamError,
 ): Promise<WindowAnswer> {
   if (!res.body) throw new UpstreamError("bad_gzip", "upstream answered an empty body", 200);
+  const body = res.body.getReader();
+  const gunzip = new DecompressionStream("gzip");
+  const writer = gunzip.writable.getWriter();
   let bytes = 0;
-  let first = true;
-  const counted = res.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        if (first && chunk.length > 0) {
-          if (chunk[0] !== 0x1f || (chunk.length > 1 && chunk[1] !== 0x8b))
-            throw new UpstreamError("not_mbox", "upstream's body is not gzip", 200);
-          first = false;
-        }
-        bytes += chunk.length;
-        controller.enqueue(chunk);
-      },
-    }),
-  );
-  const reader = counted.pipeThrough(new DecompressionStream("gzip")).getReader();
+  // The body is fed to the decompressor by hand (not pipeThrough), so a fault on either side (the body's
+  // timeout, not gzip, a gzip cut short) is caught here and ends the read below instead of escaping unhandled.
+  let pumpError: unknown;
+  const pump = (async () => {
+    for (let first = true; ; first = false) {
+      const { done, value } = await body.read();
+      if (done) break;
+      if (first && (value[0] !== 0x1f || (value.length > 1 && value[1] !== 0x8b)))
+        throw new UpstreamError("not_mbox", "upstream's body is not gzip", 200);
+      bytes += value.length;
+      await writer.write(value);
+    }
+    await writer.close();
+  })().catch(async (error) => {
+    pumpError ??= error;
+    await writer.abort(error).catch(() => {});
+    await body.cancel().catch(() => {});
+  });
+  const reader = gunzip.readable.getReader();
   const splitter = new MboxSplitter();
   const entries: MboxEntry[] = [];
   let head = true;
@@ -177,23 +184,33 @@ async function readMbox(
       }
       for (const entry of splitter.push(value)) entries.push(entry);
       if (entries.length > maxMessages) {
-        await reader.cancel();
+        await stop();
         return { kind: "overflow" };
       }
     }
+    await pump;
+    if (pumpError) throw pumpError;
   } catch (error) {
-    await reader.cancel().catch(() => {});
-    if (error instanceof UpstreamError) throw error;
-    if (isAbort(error)) throw timedOut();
+    const cause = pumpError ?? error;
+    await stop();
+    if (cause instanceof UpstreamError) throw cause;
+    if (isAbort(cause)) throw timedOut();
     throw new UpstreamError(
       "bad_gzip",
-      `upstream's gzip is truncated or corrupt: ${(error as Error).message}`,
+      `upstream's gzip is truncated or corrupt: ${(cause as Error).message}`,
       200,
     );
   }
   for (const entry of splitter.end()) entries.push(entry);
   if (head) throw new UpstreamError("bad_gzip", "upstream's gzip holds nothing", 200);
   return { kind: "messages", entries, bytes };
+
+  async function stop() {
+    pumpError ??= new Error("stopped");
+    await reader.cancel().catch(() => {});
+    await body.cancel().catch(() => {});
+    await pump;
+  }
 }
 
 function startsWithFrom(chunk: Uint8Array): boolean {

@@ -131,6 +131,11 @@ export async function finishUpstreamRun(
   );
 }
 
+/** Gives a claimed list back without a run (nothing was attempted). */
+export async function releaseUpstreamList(pool: Pool, listId: number) {
+  await pool.query("UPDATE mailing_lists SET upstream_lease_until = NULL WHERE id = $1", [listId]);
+}
+
 /** Names (or changes) a list's upstream, creating the list when missing. A new URL starts from no mark. */
 export async function setUpstream(
   pool: Pool,
