@@ -128,6 +128,8 @@ async function syncWindows(
     try {
       answer = await fetchWindow(list.upstreamUrl, window, options.settings, {
         maxMessages: span <= MIN_WINDOW ? Number.POSITIVE_INFINITY : options.maxPerWindow,
+        // the open window of a list that synced before: a cache in front of the upstream may answer 304
+        ifModifiedSince: open && list.status?.lastSuccessAt ? new Date(list.status.lastSuccessAt) : null,
       });
     } catch (error) {
       throw Object.assign(error as Error, { mark });

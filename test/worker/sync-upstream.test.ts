@@ -137,6 +137,10 @@ describe("cron: a list follows a public-inbox upstream over HTTP", () => {
     expect(await storedIds()).toEqual([...before, ...ids].sort());
     expect(await storedIds()).toEqual((await ask<{ ids: string[] }>("/ids")).ids.sort());
 
+    // polls of a list that synced before carry If-Modified-Since (public-inbox answers 200 regardless)
+    const seen = (await ask<{ requests: { ifModifiedSince: string | null }[] }>("/requests")).requests;
+    expect(Date.parse(seen.at(-1)!.ifModifiedSince!)).toBeGreaterThan(Date.now() - 600_000);
+
     await admin("POST", `/lists/${SLUG}/sync`);
     const again = await tick();
     await expectRun(again, { state: "ok", stored: 0 });
