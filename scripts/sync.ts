@@ -30,6 +30,7 @@ try {
     throw new Error("no list follows an upstream: npm run list:add -- --list SLUG --upstream URL");
   for (const s of slugs) {
     const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
     try {
       const r = await syncListFromCli(database.pool, s, {
         via,
@@ -38,8 +39,11 @@ try {
         log: (l) => console.log(l),
       });
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
+      // this process's CPU (download, gunzip, parse, compress, driver): what a Worker would spend on the same mail
+      const used = process.cpuUsage(cpu0);
+      const cpuMs = (used.user + used.system) / 1000;
       console.log(
-        `list ${r.list} over ${r.via} in ${secs}s: stored ${r.stored}, duplicates skipped ${r.duplicates}, deleted ${r.deleted}, rejected ${r.rejected}`,
+        `list ${r.list} over ${r.via} in ${secs}s: stored ${r.stored}, duplicates skipped ${r.duplicates}, deleted ${r.deleted}, rejected ${r.rejected}; cpu ${(cpuMs / 1000).toFixed(1)}s (${(cpuMs / Math.max(r.stored, 1)).toFixed(1)} ms/message stored)`,
       );
       if (r.error) {
         console.error(`  sync of ${r.list} failed: ${r.error}`);

@@ -107,6 +107,7 @@ describe("npm run sync", () => {
       );
       expect(again.code, again.err).toBe(0);
       expect(again.out).toMatch(/stored 0,/);
+      expect(again.out).toMatch(/cpu [\d.]+s/);
     }
 
     // new mail upstream: both paths bring it

@@ -130,7 +130,7 @@ export async function startUpstreamPeer(): Promise<UpstreamPeer> {
     },
   };
 
-  async function pass(req: IncomingMessage, res: ServerResponse, body: Buffer) {
+  async function pass(req: IncomingMessage, body: Buffer) {
     const answer = await fetch(`${httpd.base}${req.url}`, {
       method: req.method,
       headers: { "user-agent": req.headers["user-agent"] ?? "" },
@@ -164,7 +164,7 @@ export async function startUpstreamPeer(): Promise<UpstreamPeer> {
           return;
         case "truncate": {
           // the real answer cut in half (or, when the window is empty, a made-up mbox cut in half)
-          const real = await pass(req, res, Buffer.concat(chunks));
+          const real = await pass(req, Buffer.concat(chunks));
           const gz =
             real.status === 200
               ? real.bytes
@@ -186,7 +186,7 @@ export async function startUpstreamPeer(): Promise<UpstreamPeer> {
           res.write(Buffer.from([0x1f, 0x8b, 0x08, 0x00]));
           return;
         default: {
-          const real = await pass(req, res, Buffer.concat(chunks));
+          const real = await pass(req, Buffer.concat(chunks));
           res.writeHead(real.status, { "content-type": real.type }).end(real.bytes);
         }
       }
