@@ -132,6 +132,9 @@ async function syncWindows(
         ifModifiedSince: open && list.status?.lastSuccessAt ? new Date(list.status.lastSuccessAt) : null,
       });
     } catch (error) {
+      // a window too slow to arrive in time is asked for in quarters next time
+      if (error instanceof UpstreamError && error.code === "timeout" && span > MIN_WINDOW)
+        await saveWindowSeconds(pool, list.id, Math.max(MIN_WINDOW, Math.floor(span / 4)));
       throw Object.assign(error as Error, { mark });
     }
     if (answer.kind === "overflow") {
