@@ -125,10 +125,9 @@ describe("npm run sync", () => {
 
     // a message public-inbox removes (a v2 `d` commit): the git path removes it; the HTTP path cannot see it
     const victim = reference[0]!.split(" ")[0]!;
-    const raw = execFileSync("curl", [
-      "-sf",
-      `${peer.direct}${encodeURIComponent(victim).replace(/%40/g, "@")}/raw`,
-    ]);
+    const res = await fetch(`${peer.direct}${encodeURIComponent(victim).replace(/%40/g, "@")}/raw`);
+    expect(res.status).toBe(200);
+    const raw = Buffer.from(await res.arrayBuffer());
     execFileSync("public-inbox-learn", ["rm", "--all"], {
       input: raw,
       env: { ...publicInboxEnv(join(peer.inbox, ".."), join(peer.inbox, "..", "config")) },
