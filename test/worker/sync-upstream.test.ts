@@ -106,6 +106,11 @@ describe("cron: a list follows a public-inbox upstream over HTTP", () => {
       expect(mine?.error, JSON.stringify(mine)).toBeUndefined();
       requests += mine?.requests ?? 0;
       if (mine?.state === "ok") break;
+      // between runs the status says how far behind the list still is
+      const between = await status();
+      expect(between.status).toMatchObject({ state: "behind", caughtUp: false, error: null });
+      expect(between.status.backlogSeconds).toBeGreaterThan(0);
+      expect(Date.parse(between.nextPollAt)).toBeLessThanOrEqual(Date.now()); // due again at once
     }
     const s = await status();
     expect(s.status.state).toBe("ok");
