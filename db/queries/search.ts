@@ -61,49 +61,101 @@ function rankQueries(q: { lexQuery: SQL | null; bodyQuery: SQL | null }): SQL {
 const BODY_WEIGHT = 0.5;
 
 /**
- * Every match is ranked, and only the ones kept are joined to their threads (every stored email has a thread:
- * it is threaded in the transaction that stores it): joined before the limit, a common word on a large list
- * looked up the thread of every match (47,000 index lookups, 60% of the statement, on the kgdb epoch ×20).
- * `kept` is MATERIALIZED: inlined, the planner re-ranked the kept rows (re-reading body_ts) for the final sort.
+ * How many candidates are ranked: the newest RANK_WINDOW. Ranking reads each match's vectors (body_ts is large
+ * and TOASTed), so ranking every match of a common word grew with the list (a word in 80% of a million
+ * messages). The trade-off: when more than RANK_WINDOW messages are candidates, older ones are not ranked
+ * (lore orders by date too; `d:` reaches back), and meta.capped says so.
+ */
+export const RANK_WINDOW = 2000;
+/** The window of a query that tests body lines (q:, dfa:, dfb:): each test parses a whole body. */
+export const LINE_TEST_WINDOW = 250;
+
+/**
+ * Whether the newest candidates are best found by walking the list's date index (testing each message until
+ * `window` pass) or from the text indexes (every candidate fetched, then the newest kept). The planner weighs
+ * the two as if testing a message were free, but testing body_ts reads and decompresses it (~12 µs): it walked
+ * 30,000 messages (360 ms) for a word in 7% of 250,000, where fetching the 18,000 candidates takes 40 ms. The
+ * walk costs about window/density tests, the fetch density × size fetches at a sixth of the cost each, so the walk
+ * wins when the candidates exceed √(6 × window × size): by the planner's estimates (EXPLAIN, no execution).
+ */
+async function walksDateIndex(db: Db, candidates: SQL, window: number): Promise<boolean> {
+  const result = await db.execute<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>(
+    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM emails WHERE ${candidates}`,
+  );
+  const matches = result.rows[0]?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0;
+  const size = await listSize(db);
+  return matches > Math.sqrt(6 * window * size);
+}
+
+/** The archive's size by the planner's statistics (pg_class.reltuples; -1 before the first ANALYZE). */
+async function listSize(db: Db): Promise<number> {
+  const result = await db.execute<{ n: number }>(
+    sql`SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'emails'::regclass`,
+  );
+  return result.rows[0]?.n ?? 0;
+}
+
+/**
+ * Two steps, each bounded by the window. `candidates` (CompiledQuery.candidates: what the indexes answer, so
+ * the planner estimates it well) picks the newest RANK_WINDOW candidates: walking the list's date index for a
+ * common word, the GIN indexes for a rare one. Only those are tested against the exact `where` (s:'s whole-word
+ * regular expression, NOTs, line tests: no index, and a selectivity the planner cannot guess, so given the whole
+ * predicate it sorted every message of the list), then ranked; the best `limit` are kept and only those joined
+ * to their threads (every stored email has a thread). The CTEs are MATERIALIZED: inlined, the planner re-ranked
+ * the kept rows (re-reading body_ts) for the final sort. One candidate beyond the window tells `more`.
  */
 export async function lexicalCandidates(
   db: Db,
-  q: { where: SQL; lexQuery: SQL | null; bodyQuery: SQL | null },
+  q: { where: SQL; candidates: SQL; lexQuery: SQL | null; bodyQuery: SQL | null },
   filters: SearchFilters,
   limit: number,
-): Promise<LexicalHit[]> {
+  window = RANK_WINDOW,
+): Promise<{ hits: LexicalHit[]; more: boolean }> {
   const order = (r: string) =>
     sql.raw(
       `${r}.lex_rank + ${BODY_WEIGHT}::float8 * ${r}.body_rank DESC, ${r}.date DESC, ${r}.email_id DESC`,
     );
+  const candidates = whereAll([q.candidates, ...filterSql(filters)]);
+  const walk = await walksDateIndex(db, candidates, window);
   const result = await db.execute<{
     email_id: string;
     thread_id: string;
     lex_rank: number;
     body_rank: number;
+    more: boolean;
   }>(sql`
-    WITH ${rankQueries(q)}, kept AS MATERIALIZED (
+    WITH ${rankQueries(q)}, newest AS MATERIALIZED (
+      SELECT emails.id FROM emails
+      WHERE ${candidates}
+      ORDER BY ${walk ? sql`emails.date` : sql`emails.date + interval '0 s'`} DESC, emails.id DESC
+      LIMIT ${window + 1}
+    ), kept AS MATERIALIZED (
       SELECT r.* FROM (
         SELECT emails.id AS email_id, emails.date,
           coalesce(ts_rank_cd(emails.lex_ts, q.lq), 0)::float8 AS lex_rank,
           coalesce(ts_rank_cd(emails.body_ts, q.bq), 0)::float8 AS body_rank
-        FROM q, emails
-        WHERE ${whereAll([q.where, ...filterSql(filters)])}
+        FROM q, (SELECT id FROM newest LIMIT ${window}) w JOIN emails ON emails.id = w.id
+        WHERE ${q.where}
       ) r
       ORDER BY ${order("r")}
       LIMIT ${limit}
     )
-    SELECT kept.email_id, tm.thread_id, kept.lex_rank, kept.body_rank
+    SELECT kept.email_id, tm.thread_id, kept.lex_rank, kept.body_rank,
+      (SELECT count(*) FROM newest) > ${window} AS more
     FROM kept JOIN thread_memberships tm ON tm.email_id = kept.email_id
     ORDER BY ${order("kept")}`);
-  return result.rows.map((r) => ({
+  const hits = result.rows.map((r) => ({
     emailId: Number(r.email_id),
     threadId: Number(r.thread_id),
     lexRank: r.lex_rank,
     bodyRank: r.body_rank,
     score: r.lex_rank + BODY_WEIGHT * r.body_rank,
   }));
+  return { hits, more: result.rows[0]?.more === true };
 }
+
+/** Authors a fuzzy search follows to their messages: the most similar names and addresses. */
+const FUZZY_AUTHORS = 20;
 
 export interface FuzzyHit {
   emailId: number;
@@ -134,21 +186,29 @@ export async function fuzzyCandidates(
   // each `<%` by running word_similarity over the column's statistics (6–8 ms of planning on PGlite, about
   // half of this statement); the indexes are used either way (the same operator with the same value).
   // Threads are joined to the kept hits only, as in lexicalCandidates.
+  // Each half is bounded by RANK_WINDOW: the subjects nearest the text, straight from the GiST trigram index
+  // (`<->>` is 1 − word_similarity), and each matched author's newest messages (the author's date index), so a
+  // common subject word or a prolific author does not make every match scored.
+  // The list, filters and query conditions apply inside each half, before its window is cut.
   const needle = sql`(SELECT ${text}::text)`;
+  const scope = whereAll([extra, ...filterSql(filters)]);
   const result = await db.execute<{ email_id: string; thread_id: string; similarity: number }>(sql`
       WITH fa AS MATERIALIZED (
         SELECT id, greatest(word_similarity(${text}, coalesce(canonical_name, '')), word_similarity(${text}, email)) AS sim
         FROM authors WHERE ${needle} <% canonical_name OR ${needle} <% email
+        ORDER BY sim DESC, id LIMIT ${FUZZY_AUTHORS}
       ), m AS (
         SELECT id, max(sim) AS sim FROM (
-          SELECT id, word_similarity(${text}, subject) AS sim FROM emails WHERE ${needle} <% subject
+          (SELECT id, word_similarity(${text}, subject) AS sim FROM emails WHERE ${needle} <% subject AND ${scope}
+            ORDER BY subject <->> ${needle} LIMIT ${RANK_WINDOW})
           UNION ALL
-          SELECT emails.id, fa.sim FROM fa JOIN emails ON emails.author_id = fa.id
+          SELECT ae.id, fa.sim FROM fa CROSS JOIN LATERAL (
+            SELECT emails.id FROM emails WHERE emails.author_id = fa.id AND ${scope}
+            ORDER BY emails.date DESC, emails.id DESC LIMIT ${RANK_WINDOW}) ae
         ) parts GROUP BY id
       ), kept AS MATERIALIZED (
         SELECT emails.id AS email_id, emails.date, m.sim::float8 AS similarity
         FROM m JOIN emails ON emails.id = m.id
-        WHERE ${whereAll([extra, ...filterSql(filters)])}
         ORDER BY similarity DESC, emails.date DESC, emails.id DESC
         LIMIT ${limit}
       )
@@ -204,12 +264,20 @@ export async function semanticCandidates(
   limit: number,
 ): Promise<SemanticHit[]> {
   const exclude = excludeEmailId === null ? null : sql`emails.id <> ${excludeEmailId}`;
+  // The nearest come from the vector index only when they are ordered by the distance alone (a second sort key,
+  // even the id, made it a scan of every embedding: 190 ms at 52,000 messages): ties are broken outside. An HNSW
+  // scan yields at most hnsw.ef_search rows (pgvector's default 40), so that is what semantic search returns
+  // once the index is used; threads are joined to those only.
   const result = await db.execute<{ email_id: string; thread_id: string; distance: number }>(sql`
-    SELECT emails.id AS email_id, tm.thread_id, (emails.embedding <=> ${reference})::float8 AS distance
-    FROM emails JOIN thread_memberships tm ON tm.email_id = emails.id
-    WHERE emails.embedding IS NOT NULL AND ${whereAll([exclude, extra, ...filterSql(filters)])}
-    ORDER BY emails.embedding <=> ${reference}, emails.id
-    LIMIT ${limit}`);
+    WITH near AS MATERIALIZED (
+      SELECT emails.id, (emails.embedding <=> ${reference})::float8 AS distance FROM emails
+      WHERE emails.embedding IS NOT NULL AND ${whereAll([exclude, extra, ...filterSql(filters)])}
+      ORDER BY emails.embedding <=> ${reference}
+      LIMIT ${limit}
+    )
+    SELECT near.id AS email_id, tm.thread_id, near.distance
+    FROM near JOIN thread_memberships tm ON tm.email_id = near.id
+    ORDER BY near.distance, near.id`);
   return result.rows.map((r) => ({
     emailId: Number(r.email_id),
     threadId: Number(r.thread_id),

@@ -49,6 +49,15 @@ export const QUERY_LIMITS = {
   maxTerms: 32,
   /** Parentheses and NOTs nested inside one another. */
   maxDepth: 8,
+  /**
+   * Alternatives joined by OR, over the whole query. Each is an index scan of its own whose matches are
+   * united: `e* OR a* OR s* OR t*` had the database read most of a list.
+   */
+  maxOrBranches: 16,
+  /** Wildcard terms (kgdbo*) in one query: each expands to every indexed word it begins. */
+  maxPrefixTerms: 4,
+  /** Letters or digits before a wildcard's star: `e*` expands to a tenth of the dictionary. */
+  minPrefixChars: 3,
 } as const;
 
 /** Bad query syntax: `position` is the 0-based character offset in the query where the problem is. */
@@ -208,6 +217,8 @@ const DESCRIBE: Record<Token["type"], string> = {
 class Parser {
   private index = 0;
   private terms = 0;
+  private orBranches = 0;
+  private prefixTerms = 0;
 
   constructor(
     private readonly tokens: Token[],
@@ -241,6 +252,14 @@ class Parser {
       const token = this.peek();
       if (token?.type !== "or") break;
       this.index++;
+      // the alternatives so far and the one after this OR
+      this.orBranches += children.length === 1 ? 2 : 1;
+      if (this.orBranches > QUERY_LIMITS.maxOrBranches) {
+        throw new QuerySyntaxError(
+          `too many alternatives joined by OR (at most ${QUERY_LIMITS.maxOrBranches} in a query)`,
+          token.position,
+        );
+      }
       if (!this.startsTerm(this.peek())) {
         throw new QuerySyntaxError("OR needs a term after it", token.position);
       }
@@ -345,6 +364,20 @@ class Parser {
     // A term with no letter or digit ("&", "--") would compile to an empty tsquery: ignore it.
     if (!HAS_WORD_CHAR.test(value)) return null;
     this.countTerm(token.position);
+    if (prefix) {
+      if ([...value].length < QUERY_LIMITS.minPrefixChars) {
+        throw new QuerySyntaxError(
+          `a wildcard needs at least ${QUERY_LIMITS.minPrefixChars} letters or digits before the *`,
+          token.position,
+        );
+      }
+      if (++this.prefixTerms > QUERY_LIMITS.maxPrefixTerms) {
+        throw new QuerySyntaxError(
+          `too many wildcard terms (at most ${QUERY_LIMITS.maxPrefixTerms} in a query)`,
+          token.position,
+        );
+      }
+    }
     return { kind: "text", field, value, phrase, prefix, position: token.position } satisfies QueryNode;
   }
 

@@ -18,6 +18,18 @@ import type { QueryNode, TextField } from "./query-parser";
 export interface CompiledQuery {
   /** Boolean predicate over `emails` (and correlated subqueries), for WHERE. */
   where: SQL;
+  /**
+   * A looser predicate every match also meets, made of what the indexes answer and the planner can estimate
+   * (the text vectors, authors, dates, file paths): `where` with each term's exact test beyond its index
+   * dropped (s:'s subject-only and whole-word checks, q:/dfa:/dfb: line tests) and NOTs read as TRUE. Ranked
+   * search takes the newest candidates by this, then tests `where` on those alone (db/queries/search.ts).
+   */
+  candidates: SQL;
+  /**
+   * Whether the query tests body lines (q:, dfa:, dfb:): each such test parses a whole body (about 1 ms), so
+   * ranked search takes a smaller window of candidates for it (LINE_TEST_WINDOW).
+   */
+  testsLines: boolean;
   /** tsquery of the positive terms that lex_ts can match (any, s:), OR-ed, for ranking; null if none. */
   lexQuery: SQL | null;
   /** tsquery of the positive terms that body_ts can match (any, b:), OR-ed, for ranking and ts_headline. */
@@ -70,14 +82,14 @@ function recipientMatches(text: string, kinds: ("to" | "cc")[]): SQL {
 
 /**
  * A patch touching the file: the path itself, a path ending in `/name`, or a path under the directory
- * `name/`. patch_paths() (migration 0006) lists a patch's paths and old paths between newlines, so the three
- * cases are one regular expression, served by the trigram index emails_patch_paths_trgm_idx (was: every
- * patch's files unpacked, 127 ms on the kgdb epoch ×20; now 20–30 ms, most of it the index's recheck).
+ * `name/`. patch_path_list (patch_paths() of migration 0006, kept with the row since 0011) lists a patch's paths
+ * and old paths between newlines, so the three cases are one regular expression, served by the trigram index
+ * emails_patch_paths_trgm_idx; the index's recheck reads the short text, not the patch's JSON.
  */
 function touchesFile(path: string): SQL {
   const name = path.replace(/^\/+|\/+$/g, "").replace(/[\\^$.|?*+()[\]{}]/g, "\\$&");
   // `IS NOT NULL` is the partial index's condition, said so the planner may use it
-  return sql`(${emails.patchMetadata} IS NOT NULL AND patch_paths(${emails.patchMetadata}) ~ ${`[\n/]${name}\n|\n${name}/`})`;
+  return sql`(${emails.patchPathList} IS NOT NULL AND ${emails.patchPathList} ~ ${`[\n/]${name}\n|\n${name}/`})`;
 }
 
 /**
@@ -160,6 +172,58 @@ function predicate(node: QueryNode): SQL {
   }
 }
 
+/**
+ * `node` loosened to what its index answers (see CompiledQuery.candidates): `sql` null means no narrowing
+ * (TRUE); `exact` says the loosened form is the term itself, so a NOT of it may stay (its complement is as
+ * well estimated), where the NOT of a loosened term must become TRUE.
+ */
+function candidatePredicate(node: QueryNode): { sql: SQL | null; exact: boolean } {
+  switch (node.kind) {
+    case "text":
+      switch (node.field) {
+        case "subject":
+          return { sql: sql`${emails.lexTs} @@ ${tsquery(node)}`, exact: false };
+        case "subjectBody":
+          return {
+            sql: sql`(${emails.lexTs} @@ ${tsquery(node)} OR ${emails.bodyTs} @@ ${tsquery(node)})`,
+            exact: false,
+          };
+        case "quoted":
+        case "diffRemoved":
+        case "diffAdded":
+          return { sql: null, exact: false };
+        default:
+          return { sql: textPredicate(node), exact: true };
+      }
+    case "date":
+    case "file":
+      return { sql: predicate(node), exact: true };
+    case "not": {
+      const child = candidatePredicate(node.child);
+      return child.exact && child.sql ? { sql: predicate(node), exact: true } : { sql: null, exact: false };
+    }
+    case "and": {
+      const parts = node.children.map(candidatePredicate);
+      const present = parts.map((p) => p.sql).filter((p): p is SQL => p !== null);
+      return {
+        sql: present.length ? sql`(${sql.join(present, sql` AND `)})` : null,
+        exact: parts.every((p) => p.exact),
+      };
+    }
+    case "or": {
+      const parts = node.children.map(candidatePredicate);
+      if (parts.some((p) => p.sql === null)) return { sql: null, exact: false };
+      return {
+        sql: sql`(${sql.join(
+          parts.map((p) => p.sql!),
+          sql` OR `,
+        )})`,
+        exact: parts.every((p) => p.exact),
+      };
+    }
+  }
+}
+
 /** The text terms that count for ranking: those not under a NOT. */
 function positiveTextTerms(node: QueryNode, negated = false, out: TextNode[] = []): TextNode[] {
   switch (node.kind) {
@@ -180,6 +244,16 @@ function positiveTextTerms(node: QueryNode, negated = false, out: TextNode[] = [
 function orQueries(terms: TextNode[]): SQL | null {
   if (terms.length === 0) return null;
   return sql`(${sql.join(terms.map(tsquery), sql` || `)})`;
+}
+
+const LINE_TESTS: TextField[] = ["quoted", "diffRemoved", "diffAdded"];
+
+/** Every text term, negated or not. */
+function allTextTerms(node: QueryNode, out: TextNode[] = []): TextNode[] {
+  if (node.kind === "text") out.push(node);
+  else if (node.kind === "not") allTextTerms(node.child, out);
+  else if (node.kind === "and" || node.kind === "or") for (const c of node.children) allTextTerms(c, out);
+  return out;
 }
 
 /** Words matched against the text vectors (the other text fields name people or ids). */
@@ -203,6 +277,8 @@ export function compileQuery(node: QueryNode): CompiledQuery {
   return {
     filters: filters.length ? sql`(${sql.join(filters.map(predicate), sql` AND `)})` : null,
     where: predicate(node),
+    candidates: candidatePredicate(node).sql ?? sql`TRUE`,
+    testsLines: allTextTerms(node).some((t) => LINE_TESTS.includes(t.field)),
     lexQuery: orQueries(positive.filter((t) => LEX_RANKED.includes(t.field))),
     bodyQuery: orQueries(positive.filter((t) => BODY_RANKED.includes(t.field))),
     fuzzyText: positive

@@ -21,6 +21,7 @@ import {
   startNexus,
   startPublicInboxHttpd,
 } from "../lib/lore-peers";
+import { percentile } from "../lib/stats";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
 const B4_ROUNDS = Number(process.env.B4_ROUNDS ?? 8);
@@ -28,10 +29,6 @@ const started = Date.now();
 const log = (s: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s] ${s}`);
 const work = mkdtempSync(join(tmpdir(), "nexus-bench-lore-"));
 const servers: Server[] = [];
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 async function timed(url: string, init?: RequestInit): Promise<number> {
   const t = performance.now();

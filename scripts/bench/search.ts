@@ -18,6 +18,7 @@ import { EMBEDDED_URL } from "../lib/embedded";
 import { serveEmbedded } from "../lib/embedded-server";
 import { importSource } from "../lib/import-source";
 import { applyMigrations } from "../lib/migrations";
+import { percentile } from "../lib/stats";
 import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
 
 // 20 rounds: 360 samples, so each p95 rests on 18 of them (with 10 the ratio of two p95s wandered 1.33–1.49 run to run)
@@ -104,9 +105,6 @@ async function replicate(times: number): Promise<number> {
   return Number(count[0]!.n);
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 const fmt = (ms: number) => `${ms.toFixed(1).padStart(6)} ms`;
 
 async function stopAll() {

@@ -56,7 +56,12 @@ beforeAll(async () => {
 afterAll(() => database.end());
 
 async function dfn(q: string): Promise<number[]> {
-  const hits = await lexicalCandidates(database.db, compileQuery(parseQuery(q)), { listSlug: "dfn" }, 1000);
+  const { hits } = await lexicalCandidates(
+    database.db,
+    compileQuery(parseQuery(q)),
+    { listSlug: "dfn" },
+    1000,
+  );
   const ids = hits.map((h) => h.emailId);
   if (ids.length === 0) return [];
   const r = await database.pool.query<{ message_id: string }>(
@@ -85,15 +90,20 @@ describe("dfn: a file touched by a patch", () => {
     expect(await dfn("dfn:x.h")).toEqual([3]);
   });
 
-  it("is served by the trigram index on patch_paths()", async () => {
+  it("is served by the trigram index on the paths kept with each patch (patch_path_list)", async () => {
     const client = await database.pool.connect();
     try {
       await client.query("SET enable_seqscan = off"); // the table is tiny: show the index can be used
       const plan = await client.query(
-        "EXPLAIN SELECT id FROM emails WHERE patch_metadata IS NOT NULL AND patch_paths(patch_metadata) ~ $1",
+        "EXPLAIN SELECT id FROM emails WHERE patch_path_list IS NOT NULL AND patch_path_list ~ $1",
         ["[\n/]a\\.c\n|\na\\.c/"],
       );
       expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toContain("emails_patch_paths_trgm_idx");
+      // the stored column is patch_paths() of the row's metadata, for every patch
+      const { rows } = await client.query(
+        "SELECT count(*)::int AS n FROM emails WHERE patch_path_list IS DISTINCT FROM patch_paths(patch_metadata)",
+      );
+      expect(rows[0].n).toBe(0);
     } finally {
       client.release(true);
     }

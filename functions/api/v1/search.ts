@@ -7,7 +7,9 @@ import {
   embeddingState,
   fuzzyCandidates,
   hitDetails,
+  LINE_TEST_WINDOW,
   lexicalCandidates,
+  RANK_WINDOW,
   type SearchFilters,
   semanticCandidates,
   vectorLiteral,
@@ -110,7 +112,9 @@ const searchMetaSchema = z.object({
   page: z.number().int(),
   pageSize: z.number().int(),
   total: z.number().int().openapi({ description: "threads found (within the candidate cap)" }),
-  capped: z.boolean().openapi({ description: `true when more than ${CANDIDATES} messages matched` }),
+  capped: z.boolean().openapi({
+    description: `true when more messages matched than were ranked (the newest ${RANK_WINDOW}) or kept (${CANDIDATES})`,
+  }),
   mode: z.enum(["lexical", "fuzzy", "semantic", "hybrid"]).openapi({ description: "the mode asked for" }),
   modeUsed: z.enum(["lexical", "fuzzy", "semantic", "hybrid"]),
   fallback: z
@@ -178,14 +182,21 @@ function unprocessable(message: string): never {
   throw new ApiError("unprocessable", message);
 }
 
-async function lexicalRanked(db: Db, query: CompiledQuery, filters: SearchFilters): Promise<Ranked[]> {
-  const hits = await lexicalCandidates(db, query, filters, CANDIDATES);
-  return hits.map((h, i) => ({
+/** Lexical hits in rank order; `more` when matches beyond the ranked window were left out (RANK_WINDOW). */
+async function lexicalRanked(
+  db: Db,
+  query: CompiledQuery,
+  filters: SearchFilters,
+): Promise<Ranked[] & { more?: boolean }> {
+  const window = query.testsLines ? LINE_TEST_WINDOW : RANK_WINDOW;
+  const { hits, more } = await lexicalCandidates(db, query, filters, CANDIDATES, window);
+  const ranked = hits.map((h, i) => ({
     emailId: h.emailId,
     threadId: h.threadId,
     score: h.score,
     scores: { lexical: { subjectAndAuthor: h.lexRank, body: h.bodyRank, score: h.score, rank: i + 1 } },
   }));
+  return Object.assign(ranked, { more });
 }
 
 async function fuzzyRanked(db: Db, query: CompiledQuery, filters: SearchFilters): Promise<Ranked[]> {
@@ -304,11 +315,15 @@ async function search(
   let modeUsed: Mode = p.mode;
   let fallback: { mode: string; reason: string } | null = null;
   let ranked: Ranked[];
+  let more = false;
 
   switch (p.mode) {
     case "lexical": {
-      ranked = await lexicalRanked(db, query!, filters);
-      if (ranked.length < FUZZY_FALLBACK_BELOW && query!.fuzzyText) {
+      const lexical = await lexicalRanked(db, query!, filters);
+      more = lexical.more === true;
+      ranked = lexical;
+      // typos find nothing; a full window means the words are there (and fuzzy would match them all)
+      if (ranked.length < FUZZY_FALLBACK_BELOW && !more && query!.fuzzyText) {
         const fuzzy = await fuzzyRanked(db, query!, filters);
         const seen = new Set(ranked.map((r) => r.emailId));
         const extra = fuzzy.filter((f) => !seen.has(f.emailId));
@@ -339,6 +354,7 @@ async function search(
     }
     case "hybrid": {
       const lexical = await lexicalRanked(db, query!, filters);
+      more = lexical.more === true;
       const source = await semanticSource(db, provider, p.near, query, filters.listSlug);
       if ("unavailable" in source) {
         ranked = lexical;
@@ -413,7 +429,7 @@ async function search(
       page: p.page,
       pageSize: p.pageSize,
       total: groups.length,
-      capped: ranked.length >= CANDIDATES,
+      capped: more || ranked.length >= CANDIDATES,
       mode: p.mode,
       modeUsed,
       fallback,

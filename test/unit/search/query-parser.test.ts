@@ -218,6 +218,26 @@ describe("parseQuery: errors say where", () => {
     expect(syntaxError(`${"NOT ".repeat(QUERY_LIMITS.maxDepth + 1)}kgdb`).message).toContain("nested");
   });
 
+  it("bounds what a query may expand to: OR alternatives, wildcards and their length", () => {
+    const alternatives = (n: number) => Array.from({ length: n }, (_, i) => `w${i}`).join(" OR ");
+    expect(() => parse(alternatives(QUERY_LIMITS.maxOrBranches))).not.toThrow();
+    const tooMany = syntaxError(alternatives(QUERY_LIMITS.maxOrBranches + 1));
+    expect(tooMany.message).toContain("OR");
+    // at the OR that brings in one alternative too many
+    const over = alternatives(QUERY_LIMITS.maxOrBranches + 1);
+    expect(tooMany.position).toBe(over.lastIndexOf(" OR ") + 1);
+    // the alternatives of every group count: (a OR b) (c OR d) … over the limit in total
+    const groups = Array.from({ length: QUERY_LIMITS.maxOrBranches / 2 + 1 }, (_, i) => `(a${i} OR b${i})`);
+    expect(syntaxError(groups.join(" ")).message).toContain("OR");
+
+    expect(syntaxError("e* OR a* OR s* OR t*").message).toContain("at least 3");
+    expect(syntaxError("kgdb ab*").position).toBe(5);
+    expect(() => parse("kgd* brea* cons* seri*")).not.toThrow();
+    const wildcards = syntaxError("kgd* brea* cons* seri* watc*");
+    expect(wildcards.message).toContain("wildcard");
+    expect(wildcards.position).toBe(23);
+  });
+
   it("never throws anything but QuerySyntaxError on random input", () => {
     let seed = 42;
     const random = () => {

@@ -1,4 +1,4 @@
--- Reverts 0011_list_upstreams.
+-- Reverts 0012_list_upstreams.
 ALTER TABLE "mailing_lists" DROP CONSTRAINT "mailing_lists_upstream_poll_check";--> statement-breakpoint
 ALTER TABLE "mailing_lists" DROP CONSTRAINT "mailing_lists_upstream_url_check";--> statement-breakpoint
 ALTER TABLE "mailing_lists" DROP COLUMN "upstream_status";--> statement-breakpoint

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Database } from "../../db/client";
+import { lexicalCandidates } from "../../db/queries/search";
+import { ensureList } from "../../functions/ingest/lists";
+import { ingestBatch } from "../../functions/ingest/store";
+import { parseQuery } from "../../functions/search/query-parser";
+import { compileQuery } from "../../functions/search/query-sql";
+import { openTestDatabase } from "../helpers/db";
+
+/**
+ * Lexical search ranks the newest matches only (RANK_WINDOW), so a common word costs what a page shows, not
+ * what the list holds. Thirty messages name "needle", a day apart; the ten oldest name it in the subject too
+ * (they rank first when ranked at all). A window of 20 leaves them out and says there was more.
+ */
+const mail = (n: number) =>
+  new TextEncoder().encode(
+    [
+      "From: Dev Eloper <dev@example.org>",
+      `Subject: ${n < 10 ? "needle needle" : "other"} ${n}`,
+      `Message-ID: <window-${n}@example.org>`,
+      `Date: ${new Date(Date.UTC(2020, 0, 1 + n)).toUTCString()}`,
+      "",
+      `A needle in message ${n}.`,
+      "",
+    ].join("\n"),
+  );
+
+let database: Database;
+beforeAll(async () => {
+  database = openTestDatabase("search_window", 2);
+  const { id } = await ensureList(database.pool, "window");
+  const result = await ingestBatch(
+    database.pool,
+    id,
+    Array.from({ length: 30 }, (_, n) => ({ bytes: mail(n) })),
+  );
+  expect(result.outcomes.filter((o) => o.status === "stored")).toHaveLength(30);
+});
+afterAll(() => database.end());
+
+async function search(window: number) {
+  const { hits, more } = await lexicalCandidates(
+    database.db,
+    compileQuery(parseQuery("needle")),
+    { listSlug: "window" },
+    5,
+    window,
+  );
+  const ids = await database.pool.query<{ id: string; message_id: string }>(
+    "SELECT id, message_id FROM emails WHERE id = ANY($1::bigint[])",
+    [hits.map((h) => h.emailId)],
+  );
+  const byId = new Map(ids.rows.map((r) => [Number(r.id), Number(/window-(\d+)@/.exec(r.message_id)![1])]));
+  return { numbers: hits.map((h) => byId.get(h.emailId)!), more };
+}
+
+it("ranks every match when they fit the window: subject matches first", async () => {
+  const { numbers, more } = await search(40);
+  expect(more).toBe(false);
+  expect(numbers).toHaveLength(5);
+  expect(numbers.every((n) => n < 10)).toBe(true);
+  // equal ranks: newest first
+  expect(numbers).toEqual([9, 8, 7, 6, 5]);
+});
+
+it("ranks only the newest matches when more match than the window holds, and says so", async () => {
+  const { numbers, more } = await search(20);
+  expect(more).toBe(true);
+  // the window holds messages 10–29; the ten older (better ranked) ones are not among the hits
+  expect(numbers).toEqual([29, 28, 27, 26, 25]);
+  const exact = await search(30);
+  expect(exact.more).toBe(false);
+  expect(exact.numbers).toEqual([9, 8, 7, 6, 5]);
+});
