@@ -73,5 +73,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796188794869,
     "hash": "dfbd9d971a7f08d814325cfa20a51eaa99ee30ad24eaede33ea019ff4c358da3",
     "hasDown": true
+  },
+  {
+    "tag": "0012_list_upstreams",
+    "when": 1796189024932,
+    "hash": "e94dd3849d6759c1a6a8323a75339e12a5d003ee04902b603ea6aa2aa76534c2",
+    "hasDown": true
   }
 ];

@@ -4,6 +4,7 @@ import { jobsTask } from "./jobs/task";
 import { checkReadiness } from "./lib/readiness";
 import { openDatabase } from "./middleware/database";
 import { searchBackfillTask } from "./search-index/task";
+import { upstreamSyncTask } from "./upstream/task";
 
 /** What one scheduled run did; each task reports its own part. */
 export interface ScheduledReport {
@@ -23,6 +24,7 @@ export type ScheduledTask = (ctx: {
 export const scheduledTasks: Record<string, ScheduledTask> = {
   "search-backfill": searchBackfillTask,
   "patch-id-backfill": patchIdBackfillTask,
+  "upstream-sync": upstreamSyncTask,
   jobs: jobsTask,
 };
 

@@ -27,6 +27,14 @@ export interface Env {
   READINESS_TTL_MS?: string;
   /** Workers AI (`[ai] binding = "AI"`): the embedding provider. Without it embedding jobs are skipped. */
   AI?: AiBinding;
+  /** Operator contact (an address or URL) sent in the User-Agent of every request to an upstream. */
+  UPSTREAM_CONTACT?: string;
+  /** Per request to an upstream, the whole answer included (ms); default 15000. */
+  UPSTREAM_TIMEOUT_MS?: string;
+  /** How far before its mark each sync starts again (clock skew, late delivery), seconds; default 3600. */
+  UPSTREAM_MARGIN_SECONDS?: string;
+  /** A catch-up window with more messages than this is split; default 300. */
+  UPSTREAM_WINDOW_MESSAGES?: string;
   /** Embedding model on Workers AI; default @cf/baai/bge-small-en-v1.5 (384 dimensions). */
   EMBEDDING_MODEL?: string;
 }

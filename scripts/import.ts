@@ -1,11 +1,10 @@
 // npm run import -- <source> --list <slug> [--name "…"] [--batch N]
 // source: a public-inbox v2 inbox folder (git/N.git), one epoch git folder, an mbox/mboxrd file or a maildir.
 // Writes to DATABASE_URL when set, else to the embedded database in NEXUS_DATA_DIR.
-import { migrationStatus } from "../db/migration-status";
 import { reasonClass } from "../functions/ingest/store";
 import { openScriptDatabase } from "./lib/database";
+import { ensureMigrated } from "./lib/ensure-migrated";
 import { type ImportSummary, importSource } from "./lib/import-source";
-import { applyMigrations, loadMigrations } from "./lib/migrations";
 
 function usage(message?: string): never {
   if (message) console.error(message);
@@ -51,7 +50,7 @@ function progress(done: number, total: number, s: ImportSummary) {
 const database = await openScriptDatabase({ poolMax: 2 });
 let code = 0;
 try {
-  await ensureMigrated();
+  await ensureMigrated(database);
   started = performance.now();
   const s = await importSource(database.pool, { source, slug, name, batchSize, onProgress: progress });
   if (tty) process.stdout.write("\n");
@@ -85,31 +84,6 @@ try {
   await database.end();
 }
 process.exit(code);
-
-/**
- * The embedded database is ours to set up, as `npm start` does: apply what is pending. A server's schema
- * belongs to its deploy step, so there a pending or drifted migration stops the import with what to do.
- */
-async function ensureMigrated() {
-  if (database.target === "embedded") {
-    const { applied } = await applyMigrations(database.pool, undefined, (tag) =>
-      console.log(`applying migration ${tag} to the embedded database`),
-    );
-    if (applied.length) console.log(`applied ${applied.length} migration(s)`);
-    return;
-  }
-  const status = await migrationStatus(database.pool, loadMigrations());
-  if (!status.ready) {
-    const problems = [
-      status.pending.length && `pending: ${status.pending.join(", ")}`,
-      status.drifted.length && `drifted: ${status.drifted.join(", ")}`,
-      status.unknown.length && `unknown to this code: ${status.unknown.join(", ")}`,
-    ].filter(Boolean);
-    throw new Error(
-      `the database's migrations are not in order (${problems.join("; ")}): run npm run db:migrate first`,
-    );
-  }
-}
 
 /**
  * What stopped the import, in words: a lost database says so and that nothing committed is lost (each batch

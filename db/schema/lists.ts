@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, integer, pgTable, text, unique } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, integer, jsonb, pgTable, text, unique } from "drizzle-orm/pg-core";
 import { timestamptz } from "./columns";
 
 /** One archived mailing list (e.g. `linux-kernel`, `netdev`). */
@@ -15,8 +15,28 @@ export const mailingLists = pgTable(
     createdAt: timestamptz("created_at").notNull().defaultNow(),
     lastSyncedAt: timestamptz("last_synced_at"),
     lastThreadedAt: timestamptz("last_threaded_at"),
+    /** The public-inbox the list follows (`https://lore.kernel.org/linux-foo/`), or null: see functions/upstream. */
+    upstreamUrl: text("upstream_url"),
+    /** Seconds between two polls of the upstream by the cron. */
+    upstreamPollSeconds: integer("upstream_poll_seconds").notNull().default(300),
+    /** High-water mark: everything the upstream received (rt:) before it is stored. */
+    upstreamMark: timestamptz("upstream_mark"),
+    /** Length of the next catch-up window (adapted to what fits a run). */
+    upstreamWindowSeconds: integer("upstream_window_seconds"),
+    /** Not polled before this (the poll interval, or a back-off after an error). */
+    upstreamNextAt: timestamptz("upstream_next_at"),
+    /** A run syncing this list holds it until then (one run per upstream at a time). */
+    upstreamLeaseUntil: timestamptz("upstream_lease_until"),
+    /** Errors in a row (the back-off grows with them). */
+    upstreamFailures: integer("upstream_failures").notNull().default(0),
+    /** What the last sync did: GET /admin/v1/lists/:slug/sync. */
+    upstreamStatus: jsonb("upstream_status"),
   },
-  (t) => [check("mailing_lists_slug_format", sql`${t.slug} ~ '^[a-z0-9][a-z0-9._-]*$'`)],
+  (t) => [
+    check("mailing_lists_slug_format", sql`${t.slug} ~ '^[a-z0-9][a-z0-9._-]*$'`),
+    check("mailing_lists_upstream_url_check", sql`${t.upstreamUrl} ~ '^https?://[^/]+/'`),
+    check("mailing_lists_upstream_poll_check", sql`${t.upstreamPollSeconds} >= 60`),
+  ],
 );
 
 /** The git repositories of a list, in order: public-inbox v2 epochs 0.git, 1.git, … */

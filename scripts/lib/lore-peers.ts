@@ -53,7 +53,7 @@ function sha256File(path: string): string {
 }
 
 /** An environment for public-inbox's tools that reads no user configuration. */
-function publicInboxEnv(home: string, config: string): NodeJS.ProcessEnv {
+export function publicInboxEnv(home: string, config: string): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: home, PI_CONFIG: config, LANG: "C.UTF-8", TZ: "UTC" };
 }
 
