@@ -76,7 +76,7 @@ export const MIGRATIONS: KnownMigration[] = [
   },
   {
     "tag": "0012_list_upstreams",
-    "when": 1796189024932,
+    "when": 1796189885546,
     "hash": "e94dd3849d6759c1a6a8323a75339e12a5d003ee04902b603ea6aa2aa76534c2",
     "hasDown": true
   }
