@@ -22,7 +22,7 @@ describe("one pool per request, ended with waitUntil", () => {
   });
 
   it("on a real multi-session server (PostgreSQL 15) the server sees every request's session closed", async () => {
-    // PG15 lacks pgvector, so its migrations are pending: /health/ready still opens a session per request.
+    // A new, unmigrated database: /health/ready answers migrations_pending, still opening a session per request.
     // 80 at once stays under the server's max_connections (100), so each gets a real session.
     const server = "postgresql://postgres@127.0.0.1:5432";
     const bindings = envWith("unused", { DATABASE_URL: `${server}/nexus_test_pool` });
