@@ -2,9 +2,12 @@ import { inject } from "vitest";
 import WebSocket from "ws";
 import { createDatabase, type Database } from "../../db/client";
 
+/** Where openTestDatabase's databases live: in-memory PGlite (db) or PostgreSQL 15 with pgvector (db-native). */
+export const databaseTarget = inject("databaseTarget");
+
 /**
  * A database for Node-side tests, reached through the real bridge and the real driver. Each name is its own
- * in-memory PGlite: `fresh_<name>` is empty, any other name has every migration applied.
+ * database (test/setup/databases.ts): `fresh_<name>` is empty, any other name has every migration applied.
  */
 export function openTestDatabase(name: string, poolMax = 5): Database {
   return createDatabase({
