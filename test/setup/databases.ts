@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import type { PGlite } from "@electric-sql/pglite";
 import type { Pool } from "@neondatabase/serverless";
 import type { TestProject } from "vitest/node";
@@ -23,6 +24,11 @@ declare module "vitest" {
     bridge: string;
     /** Which server the test databases live on. */
     databaseTarget: DatabaseTarget;
+    /**
+     * `127.0.0.1:PORT` of a server that accepts TCP connections and never answers, as a pooler does while it
+     * queues clients for a full pool: tests of bounded waits point DATABASE_URL there.
+     */
+    silentServer: string;
   }
 }
 
@@ -34,7 +40,33 @@ const NATIVE = { host: "127.0.0.1", port: 5432, user: "postgres" } as const;
 export default async function setup(project: TestProject) {
   const target: DatabaseTarget = project.name.endsWith("-native") ? "native" : "embedded";
   project.provide("databaseTarget", target);
-  if (target === "native") return setupNative(project);
+  const silent = await startSilentServer();
+  project.provide("silentServer", silent.address);
+  const teardown = target === "native" ? await setupNative(project) : await setupEmbedded(project);
+  return async () => {
+    await teardown();
+    await silent.close();
+  };
+}
+
+async function startSilentServer() {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+async function setupEmbedded(project: TestProject) {
   const instances = new Map<string, Promise<PGlite>>();
   const fresh = await createPglite();
   const freshDump = await fresh.dumpDataDir("none");
