@@ -2,7 +2,7 @@ import { describe, expect, inject, it } from "vitest";
 import { createDatabase } from "../../db/client";
 import { callApp, databaseTarget, envWith } from "../helpers/worker";
 
-type Json = Record<string, any>;
+type Json = { error: { code: string; message: string } };
 
 async function timed(path: string, bindings: ReturnType<typeof envWith>, init?: RequestInit) {
   const t0 = Date.now();
