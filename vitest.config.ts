@@ -58,7 +58,13 @@ function workerProject(name: "worker" | "worker-native") {
       // no database in it: once is enough
       exclude: name === "worker-native" ? ["test/worker/auth-password.test.ts"] : [],
       // kgdb-corpus imports the real kgdb epoch for the read API tests (needs the bridge of databases.ts).
-      globalSetup: ["test/setup/databases.ts", "test/setup/kgdb-corpus.ts", "test/setup/ingest-corpus.ts"],
+      // worker-native adds a private PostgreSQL cluster that fault tests may restart.
+      globalSetup: [
+        "test/setup/databases.ts",
+        "test/setup/kgdb-corpus.ts",
+        "test/setup/ingest-corpus.ts",
+        ...(name === "worker-native" ? ["test/setup/private-cluster.ts"] : []),
+      ],
       testTimeout: 60_000,
       hookTimeout: 120_000,
     },
