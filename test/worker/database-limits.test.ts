@@ -77,6 +77,32 @@ describe.skipIf(databaseTarget === "embedded")("a request's statement timeout (S
 });
 
 describe("waiting for a connection is bounded (DB_CONNECT_TIMEOUT_MS)", () => {
+  it("a pool whose connections are all taken makes the next query wait that long, then fail as unavailable", async () => {
+    const bindings = envWith("worker_statement_timeout");
+    // the test database exists before the clock starts (an embedded one is made on first use, ~1 s)
+    expect((await callApp("/api/v1/health/ready", bindings)).status).toBe(200);
+    const database = createDatabase({
+      url: bindings.DATABASE_URL!,
+      wsProxy: bindings.NEXUS_WS_PROXY,
+      poolMax: 1,
+      connectTimeoutMs: 300,
+    });
+    const held = await database.pool.connect();
+    try {
+      const t0 = Date.now();
+      await expect(database.pool.query("select 1")).rejects.toThrow(
+        /timeout exceeded when trying to connect/,
+      );
+      const ms = Date.now() - t0;
+      expect(ms).toBeGreaterThanOrEqual(290);
+      expect(ms).toBeLessThan(2_000);
+    } finally {
+      held.release();
+    }
+    expect((await database.pool.query("select 1 as ok")).rows).toEqual([{ ok: 1 }]);
+    await database.end();
+  });
+
   it("a server that takes the connection and never answers (a pooler queueing clients): 503 database_unavailable, no hang", async () => {
     const bindings = envWith("unused", {
       DATABASE_URL: `postgresql://postgres@${inject("silentServer")}/nexus`,

@@ -77,4 +77,28 @@ describe.skipIf(!cluster)("the database restarts under load", () => {
         `after the start, slowest answer ${Math.max(...samples.map((s) => s.ms))} ms`,
     );
   });
+
+  it("more requests at once than the server has connections: the rest answer 503 at once, then all 200", async () => {
+    // the private cluster has max_connections = 40 (we connect as a superuser: all 40 are ours)
+    const bindings = envWith("unused", { DATABASE_URL: cluster!.url, READINESS_TTL_MS: undefined });
+    const t0 = Date.now();
+    const answers = await Promise.all(
+      Array.from({ length: 120 }, async () => {
+        const res = await callApp("/api/v1/lists", bindings);
+        return { status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code };
+      }),
+    );
+    const ms = Date.now() - t0;
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(new Set(refused.map((a) => `${a.status} ${a.code}`))).toEqual(
+      new Set(["503 database_unavailable"]),
+    );
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.length).toBeLessThan(answers.length);
+    expect(ms).toBeLessThan(10_000);
+    expect((await callApp("/api/v1/lists", bindings)).status).toBe(200);
+    console.log(
+      `120 requests at once, server max_connections 40: ${answers.length - refused.length} × 200, ${refused.length} × 503 in ${ms} ms`,
+    );
+  });
 });
