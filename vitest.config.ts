@@ -48,6 +48,9 @@ function workerProject(name: "worker" | "worker-native") {
             ADMIN_TOKEN: TEST_ADMIN_TOKEN,
             JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789abcdef",
             READINESS_TTL_MS: "0",
+            // PGlite serves one connection at a time: 200 requests at once on a loaded machine wait their turn
+            // longer than production's 5 s (tests of the bound pass their own)
+            DB_CONNECT_TIMEOUT_MS: "60000",
           },
         },
       })),
