@@ -18,6 +18,16 @@ export interface DatabaseConfig {
   poolMax?: number;
   /** Node has no global WebSocket before v22: scripts pass the `ws` package here. */
   webSocketConstructor?: unknown;
+  /**
+   * The server cancels any statement of this pool's sessions that runs longer (SQLSTATE 57014); sent as the
+   * startup parameter `statement_timeout`. None when unset (scripts, cron: their own limits).
+   */
+  statementTimeoutMs?: number;
+  /**
+   * How long a query waits for a connection (a free one of this pool, or a new one to the server) before it
+   * fails with "timeout exceeded when trying to connect". Waits forever when unset.
+   */
+  connectTimeoutMs?: number;
 }
 
 export type Db = NeonDatabase<typeof schema>;
@@ -52,10 +62,21 @@ export function parseDatabaseUrl(url: string): URL {
 }
 
 export function parsePoolMax(value: string | number | undefined): number {
-  if (value === undefined || value === "") return DEFAULT_POOL_MAX;
-  const n = typeof value === "number" ? value : Number.parseInt(value, 10);
-  if (!Number.isInteger(n) || n < 1 || n > 100) {
-    throw new Error(`DB_POOL_MAX must be a whole number from 1 to 100, got ${JSON.stringify(value)}`);
+  return parseWholeNumber("DB_POOL_MAX", value, DEFAULT_POOL_MAX, 1, 100);
+}
+
+/** A setting that is a whole number within bounds; `fallback` when unset or empty. */
+export function parseWholeNumber(
+  name: string,
+  value: string | number | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (value === undefined || value === "") return fallback;
+  const n = typeof value === "number" ? value : Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
   }
   return n;
 }
@@ -85,7 +106,12 @@ function configureDriver(config: DatabaseConfig): void {
 
 export function createDatabase(config: DatabaseConfig): Database {
   configureDriver(config);
-  const pool = new Pool({ connectionString: config.url, max: config.poolMax ?? DEFAULT_POOL_MAX });
+  const pool = new Pool({
+    connectionString: config.url,
+    max: config.poolMax ?? DEFAULT_POOL_MAX,
+    statement_timeout: config.statementTimeoutMs,
+    connectionTimeoutMillis: config.connectTimeoutMs,
+  });
   // An idle client's socket error must not crash the process or the isolate.
   pool.on("error", () => {});
   const db = drizzle({ client: pool, schema });

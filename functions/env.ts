@@ -10,6 +10,10 @@ export interface Env {
   NEXUS_WS_PROXY?: string;
   /** Connections per pool (each request and each cron run has its own pool). */
   DB_POOL_MAX?: string;
+  /** The longest a request's statement may run (ms) before the server cancels it (504); default 10000. */
+  STATEMENT_TIMEOUT_MS?: string;
+  /** The longest a request waits for a database connection (ms) before a 503; default 5000. */
+  DB_CONNECT_TIMEOUT_MS?: string;
   /**
    * Opt-in shared bearer token for automation on /admin/v1 (secret). People sign in instead: an admin's
    * access token or an admin-scoped API token passes the same check.

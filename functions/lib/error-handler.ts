@@ -21,9 +21,22 @@ export const handleError: ErrorHandler<AppBindings> = (err, c) => {
             : "internal_error";
     return c.json({ ...errorBody(code, err.message || "bad request"), requestId }, status);
   }
-  if (isConnectionError(err)) {
+  const cause = driverError(err);
+  if (cause.code === QUERY_CANCELED) {
     return c.json(
-      { ...errorBody("database_unavailable", `the database does not answer: ${err.message}`), requestId },
+      {
+        ...errorBody(
+          "database_timeout",
+          "the database took too long for this request and stopped: try a narrower one",
+        ),
+        requestId,
+      },
+      504,
+    );
+  }
+  if (isConnectionError(cause)) {
+    return c.json(
+      { ...errorBody("database_unavailable", `the database does not answer: ${cause.message}`), requestId },
       503,
     );
   }
@@ -40,10 +53,24 @@ export const handleNotFound: NotFoundHandler<AppBindings> = (c) =>
     404,
   );
 
-/** Driver errors raised before any SQL ran: the WebSocket or the server went away. */
-function isConnectionError(err: Error): boolean {
-  const code = (err as { code?: string }).code;
-  if (code && /^(08|57P0)/.test(code)) return true;
+/** The driver's error: Drizzle wraps it (DrizzleQueryError "Failed query: …") as its `cause`. */
+function driverError(err: Error): Error & { code?: string } {
+  let e: Error & { code?: string } = err;
+  while (e.code === undefined && e.cause instanceof Error) e = e.cause;
+  return e;
+}
+
+/** SQLSTATE 57014: a statement cancelled, here by the request's statement_timeout. */
+const QUERY_CANCELED = "57014";
+
+/**
+ * The database cannot take the request: the WebSocket or the server went away (class 08, 57P0x: shutdown,
+ * restart), the server has no room (class 53: too many connections, out of memory or disk), or no connection
+ * came within the connect timeout.
+ */
+function isConnectionError(err: Error & { code?: string }): boolean {
+  const code = err.code;
+  if (code && /^(08|57P0|53)/.test(code)) return true;
   return /websocket|ECONNREFUSED|Connection terminated|connection timeout|timeout exceeded when trying to connect/i.test(
     err.message,
   );

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   database_unavailable: 503,
   migrations_pending: 503,
   migrations_drifted: 503,
+  database_timeout: 504,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

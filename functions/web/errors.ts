@@ -13,6 +13,7 @@ const TITLES: Record<number, string> = {
   404: "Not found",
   413: "Too large",
   503: "Archive unavailable",
+  504: "Took too long",
 };
 
 function wantsPage(c: Context<AppBindings>): boolean {

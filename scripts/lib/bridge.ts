@@ -18,6 +18,18 @@ export interface BridgeOptions {
   host?: string;
   /** Returns the PGlite instance for a database name; undefined when this bridge serves no PGlite. */
   pglite?: (database: string) => Promise<PGlite>;
+  /**
+   * Instead of PGlite, host `pglite` names a database of a TCP Postgres: given the startup message's
+   * database name, returns where to relay (the tests' native target, test/setup/databases.ts).
+   */
+  native?: (database: string) => Promise<NativeDatabase>;
+}
+
+export interface NativeDatabase {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
 }
 
 export interface Bridge {
@@ -55,7 +67,9 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
     const sep = target.lastIndexOf(":");
     const targetHost = sep > 0 ? target.slice(0, sep) : target;
     const targetPort = sep > 0 ? Number(target.slice(sep + 1)) : 5432;
-    if (targetHost === "pglite") {
+    if (targetHost === "pglite" && options.native) {
+      relayNative(ws, options.native);
+    } else if (targetHost === "pglite") {
       if (!options.pglite) return ws.close(1011, "this bridge serves no embedded database");
       servePglite(ws, options.pglite, sessions);
     } else {
@@ -76,8 +90,52 @@ export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> 
   };
 }
 
-function relayTcp(ws: WebSocket, host: string, port: number): void {
-  const pending: Buffer[] = [];
+/**
+ * Host `pglite` served by a TCP Postgres: the startup message is read here, its database and user replaced by
+ * what `resolve` says, then everything is relayed byte for byte.
+ */
+function relayNative(ws: WebSocket, resolve: (database: string) => Promise<NativeDatabase>): void {
+  let buffer: Buffer = Buffer.alloc(0);
+  const onMessage = (data: unknown) => {
+    buffer = Buffer.concat([buffer, toBuffer(data)]);
+    while (buffer.length >= 8 && buffer.length >= buffer.readInt32BE(0)) {
+      const length = buffer.readInt32BE(0);
+      const code = buffer.readInt32BE(4);
+      const message = buffer.subarray(0, length);
+      buffer = buffer.subarray(length);
+      if (code === SSL_REQUEST) {
+        ws.send(Buffer.from("N"));
+        continue;
+      }
+      ws.off("message", onMessage);
+      if (code !== PROTOCOL_3) return ws.close();
+      const params = parseStartup(message);
+      const rest = buffer;
+      // Messages that arrive while the target is resolved wait in relayTcp's queue.
+      const early: Buffer[] = [];
+      const hold = (more: unknown) => early.push(toBuffer(more));
+      ws.on("message", hold);
+      resolve(params.get("database") ?? "postgres").then(
+        (target) => {
+          ws.off("message", hold);
+          params.set("database", target.database);
+          params.set("user", target.user);
+          relayTcp(ws, target.host, target.port, [buildStartup(params), rest, ...early]);
+        },
+        (error: unknown) => {
+          const text = error instanceof Error ? error.message : String(error);
+          if (ws.readyState === ws.OPEN) ws.send(errorResponse(`bridge: ${text}`));
+          ws.close();
+        },
+      );
+      return;
+    }
+  };
+  ws.on("message", onMessage);
+}
+
+function relayTcp(ws: WebSocket, host: string, port: number, first: Buffer[] = []): void {
+  const pending: Buffer[] = first.filter((chunk) => chunk.length > 0);
   let connected = false;
   const socket: Socket = createConnection({ host, port }, () => {
     connected = true;

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadMigrations } from "../../scripts/lib/migrations";
-import { openPg15Database } from "../helpers/db";
+import { openPg15Database, PG15_UNPRIVILEGED_ROLE, pg15Url } from "../helpers/db";
 
 /** Runs `tsx scripts/migrate.ts …` as the npm scripts do, with its own environment. */
 function migrate(args: string[], env: Record<string, string>) {
@@ -63,19 +63,16 @@ describe("npm run db:migrate / db:rollback / db:status", () => {
     expect(steps.err).toContain("--steps takes a whole number");
   });
 
-  it("against PostgreSQL 15 (no pgvector): exits 1 naming the extension, the database unchanged", async () => {
-    const db = await openPg15Database("nexus_test_cli_no_pgvector");
+  it("against PostgreSQL 15 as a role that cannot create pgvector: exits 1 naming the extension, the database unchanged", async () => {
+    const db = await openPg15Database("nexus_test_cli_no_pgvector", 1, { owner: PG15_UNPRIVILEGED_ROLE });
     await db.end();
-    const run = migrate(["run"], {
-      DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/nexus_test_cli_no_pgvector",
-    });
+    const url = pg15Url("nexus_test_cli_no_pgvector", PG15_UNPRIVILEGED_ROLE);
+    const run = migrate(["run"], { DATABASE_URL: url });
     expect(run.code).toBe(1);
     expect(run.err).toMatch(
-      /0000_extensions failed and was rolled back: Nexus needs the Postgres extension "vector"/,
+      /0000_extensions failed and was rolled back: permission denied to create extension "vector"/,
     );
-    const status = migrate(["status", "--json"], {
-      DATABASE_URL: "postgresql://postgres@127.0.0.1:5432/nexus_test_cli_no_pgvector",
-    });
+    const status = migrate(["status", "--json"], { DATABASE_URL: url });
     expect(JSON.parse(status.out)).toMatchObject({ applied: [], pending: tags });
   });
 });

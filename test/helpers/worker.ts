@@ -1,8 +1,12 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { inject } from "vitest";
 import { createDatabase } from "../../db/client";
 import { createApp } from "../../functions/app";
 import type { Env } from "../../functions/env";
+
+/** Where envWith's databases live: in-memory PGlite (worker) or PostgreSQL 15 with pgvector (worker-native). */
+export const databaseTarget = inject("databaseTarget");
 
 /** The test bindings with another database (an in-memory PGlite by name, see test/setup/databases.ts). */
 export function envWith(database: string, overrides: Partial<Env> = {}): Env {

@@ -111,6 +111,10 @@ export const errorResponses = {
     description: "database unavailable or migrations not applied",
     content: { "application/json": { schema: errorSchema } },
   },
+  504: {
+    description: "a statement ran past the request's statement timeout and was cancelled",
+    content: { "application/json": { schema: errorSchema } },
+  },
 } as const;
 
 export function jsonContent<T extends z.ZodType>(schema: T, description: string) {

@@ -1,0 +1,97 @@
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import { type AddressInfo, createServer as createTcpServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import WebSocket from "ws";
+import { createDatabase } from "../../db/client";
+import { applyMigrations } from "../../scripts/lib/migrations";
+
+/**
+ * Global setup (worker-native, after databases.ts): a private PostgreSQL 15 cluster (initdb in a temp folder,
+ * a free port, trust auth; pgvector is installed for every cluster of the machine) with a migrated database
+ * `nexus`, which fault tests may stop and start — never the shared server on 5432, which other tests use at
+ * the same time. The Workers runtime cannot run programs, so a small HTTP server on 127.0.0.1 does it for
+ * them: POST /stop (fast shutdown: sessions are terminated) and POST /start.
+ */
+declare module "vitest" {
+  export interface ProvidedContext {
+    privateCluster?: { url: string; control: string };
+  }
+}
+
+const BIN = "/usr/lib/postgresql/15/bin";
+
+async function freePort(): Promise<number> {
+  const server = createTcpServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export default async function setup(project: TestProject) {
+  const t0 = Date.now();
+  const dir = mkdtempSync(join(tmpdir(), "nexus-cluster-"));
+  const data = join(dir, "data");
+  // PostgreSQL refuses to run as root: as root, its programs run as the postgres user.
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) execFileSync("chown", ["postgres", dir]);
+  const pg = (program: string, args: string[]) =>
+    execFileSync(
+      asRoot ? "runuser" : join(BIN, program),
+      asRoot ? ["-u", "postgres", "--", join(BIN, program), ...args] : args,
+      {
+        stdio: "pipe",
+      },
+    );
+  const port = await freePort();
+  pg("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c max_connections=40`;
+  const start = () => pg("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-o", options, "-w", "start"]);
+  const stop = (mode: "fast" | "immediate") => pg("pg_ctl", ["-D", data, "-m", mode, "-w", "stop"]);
+  start();
+
+  const bridge = project.getProvidedContext().bridge;
+  const open = (database: string) =>
+    createDatabase({
+      url: `postgresql://postgres@127.0.0.1:${port}/${database}`,
+      wsProxy: bridge,
+      webSocketConstructor: WebSocket,
+      poolMax: 1,
+    });
+  const admin = open("postgres");
+  await admin.pool.query("CREATE DATABASE nexus");
+  await admin.end();
+  const nexus = open("nexus");
+  await applyMigrations(nexus.pool);
+  await nexus.end();
+
+  const control = createServer((req, res) => {
+    try {
+      if (req.method === "POST" && req.url === "/stop") stop("fast");
+      else if (req.method === "POST" && req.url === "/start") start();
+      else return res.writeHead(404).end();
+      res.writeHead(200).end("ok");
+    } catch (error) {
+      res.writeHead(500).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => control.listen(0, "127.0.0.1", resolve));
+  project.provide("privateCluster", {
+    url: `postgresql://postgres@127.0.0.1:${port}/nexus`,
+    control: `http://127.0.0.1:${(control.address() as AddressInfo).port}`,
+  });
+  console.log(`private PostgreSQL 15 cluster on port ${port} ready in ${Date.now() - t0} ms`);
+  return async () => {
+    await new Promise<void>((resolve) => control.close(() => resolve()));
+    try {
+      stop("immediate");
+    } catch {
+      // already stopped by a test
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+}
