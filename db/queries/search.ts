@@ -76,23 +76,19 @@ export const LINE_TEST_WINDOW = 250;
  * the two as if testing a message were free, but testing body_ts reads and decompresses it (~12 µs): it walked
  * 30,000 messages (360 ms) for a word in 7% of 250,000, where fetching the 18,000 candidates takes 40 ms. The
  * walk costs about window/density tests, the fetch density × size fetches at a sixth of the cost each, so the walk
- * wins when the candidates exceed √(6 × window × size): by the planner's estimates (EXPLAIN, no execution).
+ * wins when the candidates exceed √(6 × window × size). Both counts are the planner's estimates, from one
+ * EXPLAIN (no execution): the candidates, and the messages the filters (the list) leave.
  */
-async function walksDateIndex(db: Db, candidates: SQL, window: number): Promise<boolean> {
-  const result = await db.execute<{ "QUERY PLAN": [{ Plan: { "Plan Rows": number } }] }>(
-    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM emails WHERE ${candidates}`,
+async function walksDateIndex(db: Db, candidates: SQL, filters: SQL, window: number): Promise<boolean> {
+  type Plan = { "Plan Rows": number; "Parent Relationship"?: string; Plans?: Plan[] };
+  const result = await db.execute<{ "QUERY PLAN": [{ Plan: Plan }] }>(
+    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM emails WHERE ${candidates} UNION ALL SELECT 1 FROM emails WHERE ${filters}`,
   );
-  const matches = result.rows[0]?.["QUERY PLAN"][0]?.Plan["Plan Rows"] ?? 0;
-  const size = await listSize(db);
-  return matches > Math.sqrt(6 * window * size);
-}
-
-/** The archive's size by the planner's statistics (pg_class.reltuples; -1 before the first ANALYZE). */
-async function listSize(db: Db): Promise<number> {
-  const result = await db.execute<{ n: number }>(
-    sql`SELECT greatest(reltuples, 0)::float8 AS n FROM pg_class WHERE oid = 'emails'::regclass`,
-  );
-  return result.rows[0]?.n ?? 0;
+  // the Append's two members, in the order written (their sub-selects hang below them)
+  const [matches, size] = (result.rows[0]?.["QUERY PLAN"][0]?.Plan.Plans ?? [])
+    .filter((p) => p["Parent Relationship"] === "Member")
+    .map((p) => p["Plan Rows"]);
+  return (matches ?? 0) > Math.sqrt(6 * window * (size ?? 0));
 }
 
 /**
@@ -116,7 +112,7 @@ export async function lexicalCandidates(
       `${r}.lex_rank + ${BODY_WEIGHT}::float8 * ${r}.body_rank DESC, ${r}.date DESC, ${r}.email_id DESC`,
     );
   const candidates = whereAll([q.candidates, ...filterSql(filters)]);
-  const walk = await walksDateIndex(db, candidates, window);
+  const walk = await walksDateIndex(db, candidates, whereAll(filterSql(filters)), window);
   const result = await db.execute<{
     email_id: string;
     thread_id: string;

@@ -224,22 +224,28 @@ function candidatePredicate(node: QueryNode): { sql: SQL | null; exact: boolean 
   }
 }
 
-/** The text terms that count for ranking: those not under a NOT. */
-function positiveTextTerms(node: QueryNode, negated = false, out: TextNode[] = []): TextNode[] {
+/** Every text term, with whether it stands under an odd number of NOTs. */
+function textTerms(node: QueryNode, negated = false, out: { term: TextNode; negated: boolean }[] = []) {
   switch (node.kind) {
     case "text":
-      if (!negated) out.push(node);
+      out.push({ term: node, negated });
       break;
     case "not":
-      positiveTextTerms(node.child, !negated, out);
+      textTerms(node.child, !negated, out);
       break;
     case "and":
     case "or":
-      for (const child of node.children) positiveTextTerms(child, negated, out);
+      for (const child of node.children) textTerms(child, negated, out);
       break;
   }
   return out;
 }
+
+/** The text terms that count for ranking: those not under a NOT. */
+const positiveTextTerms = (node: QueryNode): TextNode[] =>
+  textTerms(node)
+    .filter((t) => !t.negated)
+    .map((t) => t.term);
 
 function orQueries(terms: TextNode[]): SQL | null {
   if (terms.length === 0) return null;
@@ -247,14 +253,6 @@ function orQueries(terms: TextNode[]): SQL | null {
 }
 
 const LINE_TESTS: TextField[] = ["quoted", "diffRemoved", "diffAdded"];
-
-/** Every text term, negated or not. */
-function allTextTerms(node: QueryNode, out: TextNode[] = []): TextNode[] {
-  if (node.kind === "text") out.push(node);
-  else if (node.kind === "not") allTextTerms(node.child, out);
-  else if (node.kind === "and" || node.kind === "or") for (const c of node.children) allTextTerms(c, out);
-  return out;
-}
 
 /** Words matched against the text vectors (the other text fields name people or ids). */
 const WORDING: TextField[] = ["any", "subject", "body", "subjectBody"];
@@ -278,7 +276,7 @@ export function compileQuery(node: QueryNode): CompiledQuery {
     filters: filters.length ? sql`(${sql.join(filters.map(predicate), sql` AND `)})` : null,
     where: predicate(node),
     candidates: candidatePredicate(node).sql ?? sql`TRUE`,
-    testsLines: allTextTerms(node).some((t) => LINE_TESTS.includes(t.field)),
+    testsLines: textTerms(node).some((t) => LINE_TESTS.includes(t.term.field)),
     lexQuery: orQueries(positive.filter((t) => LEX_RANKED.includes(t.field))),
     bodyQuery: orQueries(positive.filter((t) => BODY_RANKED.includes(t.field))),
     fuzzyText: positive

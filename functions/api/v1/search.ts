@@ -187,7 +187,7 @@ async function lexicalRanked(
   db: Db,
   query: CompiledQuery,
   filters: SearchFilters,
-): Promise<Ranked[] & { more?: boolean }> {
+): Promise<{ ranked: Ranked[]; more: boolean }> {
   const window = query.testsLines ? LINE_TEST_WINDOW : RANK_WINDOW;
   const { hits, more } = await lexicalCandidates(db, query, filters, CANDIDATES, window);
   const ranked = hits.map((h, i) => ({
@@ -196,7 +196,7 @@ async function lexicalRanked(
     score: h.score,
     scores: { lexical: { subjectAndAuthor: h.lexRank, body: h.bodyRank, score: h.score, rank: i + 1 } },
   }));
-  return Object.assign(ranked, { more });
+  return { ranked, more };
 }
 
 async function fuzzyRanked(db: Db, query: CompiledQuery, filters: SearchFilters): Promise<Ranked[]> {
@@ -319,9 +319,7 @@ async function search(
 
   switch (p.mode) {
     case "lexical": {
-      const lexical = await lexicalRanked(db, query!, filters);
-      more = lexical.more === true;
-      ranked = lexical;
+      ({ ranked, more } = await lexicalRanked(db, query!, filters));
       // typos find nothing; a full window means the words are there (and fuzzy would match them all)
       if (ranked.length < FUZZY_FALLBACK_BELOW && !more && query!.fuzzyText) {
         const fuzzy = await fuzzyRanked(db, query!, filters);
@@ -353,8 +351,8 @@ async function search(
       break;
     }
     case "hybrid": {
-      const lexical = await lexicalRanked(db, query!, filters);
-      more = lexical.more === true;
+      const { ranked: lexical, more: lexicalMore } = await lexicalRanked(db, query!, filters);
+      more = lexicalMore;
       const source = await semanticSource(db, provider, p.near, query, filters.listSlug);
       if ("unavailable" in source) {
         ranked = lexical;
