@@ -1,13 +1,14 @@
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
-import { type AddressInfo, createServer as createTcpServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
 import WebSocket from "ws";
 import { createDatabase } from "../../db/client";
+import { freePort } from "../../scripts/lib/lore-peers";
 import { applyMigrations } from "../../scripts/lib/migrations";
+import { startCluster } from "../../scripts/lib/pg-cluster";
 
 /**
  * Global setup (worker-native, after databases.ts): a private PostgreSQL 15 cluster (initdb in a temp folder,
@@ -22,37 +23,15 @@ declare module "vitest" {
   }
 }
 
-const BIN = "/usr/lib/postgresql/15/bin";
-
-async function freePort(): Promise<number> {
-  const server = createTcpServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 export default async function setup(project: TestProject) {
   const t0 = Date.now();
   const dir = mkdtempSync(join(tmpdir(), "nexus-cluster-"));
-  const data = join(dir, "data");
-  // PostgreSQL refuses to run as root: as root, its programs run as the postgres user.
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) execFileSync("chown", ["postgres", dir]);
-  const pg = (program: string, args: string[]) =>
-    execFileSync(
-      asRoot ? "runuser" : join(BIN, program),
-      asRoot ? ["-u", "postgres", "--", join(BIN, program), ...args] : args,
-      {
-        stdio: "pipe",
-      },
-    );
-  const port = await freePort();
-  pg("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
-  const options = `-p ${port} -c listen_addresses=127.0.0.1 -k ${dir} -c fsync=off -c max_connections=40`;
-  const start = () => pg("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-o", options, "-w", "start"]);
-  const stop = (mode: "fast" | "immediate") => pg("pg_ctl", ["-D", data, "-m", mode, "-w", "stop"]);
-  start();
+  const cluster = startCluster({
+    dir,
+    port: await freePort(),
+    settings: { fsync: "off", max_connections: 40 },
+  });
+  const port = cluster.port;
 
   const bridge = project.getProvidedContext().bridge;
   const open = (database: string) =>
@@ -71,8 +50,8 @@ export default async function setup(project: TestProject) {
 
   const control = createServer((req, res) => {
     try {
-      if (req.method === "POST" && req.url === "/stop") stop("fast");
-      else if (req.method === "POST" && req.url === "/start") start();
+      if (req.method === "POST" && req.url === "/stop") cluster.stop("fast");
+      else if (req.method === "POST" && req.url === "/start") cluster.start();
       else return res.writeHead(404).end();
       res.writeHead(200).end("ok");
     } catch (error) {
@@ -88,7 +67,7 @@ export default async function setup(project: TestProject) {
   return async () => {
     await new Promise<void>((resolve) => control.close(() => resolve()));
     try {
-      stop("immediate");
+      cluster.stop("immediate");
     } catch {
       // already stopped by a test
     }
