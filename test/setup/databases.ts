@@ -110,7 +110,10 @@ async function setupEmbedded(project: TestProject) {
 }
 
 async function setupNative(project: TestProject) {
-  const prefix = `nexus_t_${project.name.replace(/\W/g, "_")}_`;
+  // The run's process id is in the name, so two runs at once (a CI check beside a developer's run) never
+  // share or drop each other's databases; a killed run's are dropped by the next one, once its process is gone.
+  const family = `nexus_t_${project.name.replace(/\W/g, "_")}_`;
+  const prefix = `${family}${process.pid}_`;
   const template = `${prefix}template`;
   const bridge = await startBridge({ native: (name) => created(name) });
   const open = (database: string, poolMax = 1) =>
@@ -129,13 +132,26 @@ async function setupNative(project: TestProject) {
       await database.end();
     }
   };
-  const dropAll = () =>
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (error) {
+      return (error as NodeJS.ErrnoException).code === "EPERM";
+    }
+  };
+  /** This run's databases, or (leftovers) those of runs whose process is gone. */
+  const drop = (which: "mine" | "dead") =>
     admin(async (pool) => {
       const { rows } = await pool.query<{ datname: string }>(
         "select datname from pg_database where starts_with(datname, $1)",
-        [prefix],
+        [which === "mine" ? prefix : family],
       );
-      for (const { datname } of rows) await pool.query(`DROP DATABASE "${datname}" WITH (FORCE)`);
+      for (const { datname } of rows) {
+        const pid = Number(/^(\d+)_/.exec(datname.slice(family.length))?.[1]);
+        if (which === "dead" && (Number.isFinite(pid) && pid > 0 ? alive(pid) : false)) continue;
+        await pool.query(`DROP DATABASE "${datname}" WITH (FORCE)`);
+      }
     });
 
   // One CREATE DATABASE at a time (each copies its template, which must have no other session meanwhile).
@@ -160,7 +176,7 @@ async function setupNative(project: TestProject) {
   }
 
   const t0 = Date.now();
-  await dropAll(); // what a killed run left behind
+  await drop("dead"); // what a killed run left behind
   await admin((pool) => pool.query(`CREATE DATABASE "${template}" TEMPLATE template0`));
   const migrated = open(template);
   await applyMigrations(migrated.pool);
@@ -181,7 +197,7 @@ async function setupNative(project: TestProject) {
   );
   project.provide("bridge", bridge.address);
   return async () => {
-    await dropAll().catch((error) => console.error(`${project.name}: dropping test databases failed`, error));
+    await drop("mine").catch((error) => console.error(`${project.name}: dropping test databases failed`, error));
     await bridge.close();
   };
 }
