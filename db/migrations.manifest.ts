@@ -79,5 +79,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796189885546,
     "hash": "e94dd3849d6759c1a6a8323a75339e12a5d003ee04902b603ea6aa2aa76534c2",
     "hasDown": true
+  },
+  {
+    "tag": "0013_mboxrd_verbatim",
+    "when": 1796216337416,
+    "hash": "40569c949d088fe99243cd3eca4b2076464e947a520afde59b0d8ad60380dda2",
+    "hasDown": true
   }
 ];

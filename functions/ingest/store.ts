@@ -1,5 +1,6 @@
 import type { Pool } from "@neondatabase/serverless";
 import { bodyTsSql, lexTsSql, RECIPE_VERSION } from "../mail/search-text";
+import { type MboxrdVerbatim, mboxrdVerbatim } from "../publicinbox/mboxrd";
 import { binaryArrayElements, binaryByteaArray, binaryTextArray } from "./binary-array";
 import { notifyWatchers } from "./notify";
 import {
@@ -56,6 +57,8 @@ export interface Prepared extends PreparedMessage {
   /** the original bytes' length and SHA-256 (the bytes themselves, gzipped, are in PreparedBatch.columns) */
   rawSize: number;
   sha: string;
+  /** whether downloads can send the stored gzip as it is (email_sources.mboxrd_verbatim) */
+  mboxrdVerbatim: MboxrdVerbatim;
 }
 
 /** A batch parsed and compressed, ready to write: plain data, so it can cross to another thread. */
@@ -117,12 +120,19 @@ export async function prepareBatch(
       continue;
     }
     seen.add(id);
-    messages.push({ ...r.message, index, rawSize: items[index]!.bytes.length, sha: "" });
+    messages.push({
+      ...r.message,
+      index,
+      rawSize: items[index]!.bytes.length,
+      sha: "",
+      mboxrdVerbatim: "no",
+    });
   }
   const codec = options.codec ?? webCodec;
   const gzipped = await Promise.all(
     messages.map(async (p) => {
       const bytes = p.item.bytes;
+      p.mboxrdVerbatim = mboxrdVerbatim(bytes);
       const [gz, sha] = await Promise.all([codec.gzip(bytes), codec.sha256Hex(bytes)]);
       p.sha = sha;
       return gz;
@@ -501,9 +511,15 @@ async function writeEmails(
   const emailIds = fresh.map((p) => idOf.get(p.parsed.messageId)!);
 
   await client.query(
-    `INSERT INTO email_sources (email_id, raw, raw_size, raw_sha256)
-     SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::int[], $4::text[])`,
-    [emailIds, columns.sources, fresh.map((p) => p.rawSize), fresh.map((p) => p.sha)],
+    `INSERT INTO email_sources (email_id, raw, raw_size, raw_sha256, mboxrd_verbatim)
+     SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::int[], $4::text[], $5::text[])`,
+    [
+      emailIds,
+      columns.sources,
+      fresh.map((p) => p.rawSize),
+      fresh.map((p) => p.sha),
+      fresh.map((p) => p.mboxrdVerbatim),
+    ],
   );
 
   // one row per (email, To|Cc): the author ids in header order, as array literals

@@ -197,7 +197,9 @@ async function setupNative(project: TestProject) {
   );
   project.provide("bridge", bridge.address);
   return async () => {
-    await drop("mine").catch((error) => console.error(`${project.name}: dropping test databases failed`, error));
+    await drop("mine").catch((error) =>
+      console.error(`${project.name}: dropping test databases failed`, error),
+    );
     await bridge.close();
   };
 }

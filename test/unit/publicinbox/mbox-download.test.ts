@@ -1,0 +1,74 @@
+import { gunzipSync, gzipSync } from "node:zlib";
+import { describe, expect, it } from "vitest";
+import type { Original } from "../../../db/queries/lore";
+import { binaryToBytes, bytesToBinary } from "../../../functions/mail/bytes";
+import { crc32, storedGzipMember } from "../../../functions/mail/gzip-member";
+import { gzippedMbox } from "../../../functions/publicinbox/mbox-download";
+import { mboxrdEntry, mboxrdVerbatim } from "../../../functions/publicinbox/mboxrd";
+
+/**
+ * Thread and search downloads as multi-member gzip: stored gzips sent as they are between plain members, edited
+ * entries compressed each on its own. Whatever the mix, the download inflates to the entries one after another.
+ * The kgdb epoch is compared with public-inbox-httpd byte for byte in test/peers/lore-archive.test.ts.
+ */
+
+const bytes = (s: string) => binaryToBytes(s);
+const plain = "Subject: a\nMessage-ID: <a@b>\n\nbody\n";
+const crlf = "Subject: c\r\nMessage-ID: <c@d>\r\n\r\nbody\r\n";
+const quoted = "Subject: q\n\nFrom here on\n";
+const status = "Subject: s\nStatus: RO\n\nx\n";
+const leadingFrom = "From someone Mon Jan  1 00:00:00 2024\nSubject: f\n\nx\n";
+const binary = "Subject: b\nContent-Type: text/plain; charset=latin1\n\ncaf\xe9 \xff\n";
+
+describe("mboxrdVerbatim", () => {
+  it("says lf or crlf when the entry is the original unchanged, no when it is edited", () => {
+    expect(mboxrdVerbatim(bytes(plain))).toBe("lf");
+    expect(mboxrdVerbatim(bytes(binary))).toBe("lf");
+    expect(mboxrdVerbatim(bytes(crlf))).toBe("crlf");
+    expect(mboxrdVerbatim(bytes(quoted))).toBe("no");
+    expect(mboxrdVerbatim(bytes(status))).toBe("no");
+    expect(mboxrdVerbatim(bytes(leadingFrom))).toBe("no");
+    expect(mboxrdVerbatim(bytes("no header at all"))).toBe("no");
+  });
+});
+
+describe("storedGzipMember", () => {
+  it("is a gzip member zlib inflates to the text, with the standard CRC-32", () => {
+    expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
+    for (const text of ["", "\n", "From mboxrd@z Thu Jan  1 00:00:00 1970\r\n"]) {
+      expect(gunzipSync(storedGzipMember(text)).toString("latin1")).toBe(text);
+    }
+  });
+});
+
+describe("gzippedMbox", () => {
+  const original = (s: string, verbatim: Original["verbatim"]): Original => ({
+    emailId: 1,
+    list: "l",
+    messageId: "m",
+    subject: "s",
+    raw: new Uint8Array(gzipSync(bytes(s))),
+    verbatim,
+  });
+  const expected = (...messages: string[]) =>
+    messages.map((m) => bytesToBinary(mboxrdEntry(bytes(m)))).join("");
+  const inflated = async (originals: Original[]) => {
+    const res = gzippedMbox(originals, "x");
+    expect(res.headers.get("content-type")).toBe("application/gzip");
+    return gunzipSync(new Uint8Array(await res.arrayBuffer())).toString("latin1");
+  };
+
+  it("inflates to the entries in order, verbatim, edited and unchecked mixed", async () => {
+    const messages = [plain, quoted, crlf, status, binary, leadingFrom, plain];
+    const marks = messages.map((m) => mboxrdVerbatim(bytes(m)));
+    expect(await inflated(messages.map((m, i) => original(m, marks[i]!)))).toBe(expected(...messages));
+    // rows not checked yet (NULL) take the edited path, to the same bytes
+    expect(await inflated(messages.map((m) => original(m, null)))).toBe(expected(...messages));
+  });
+
+  it("ends with an edited entry or a verbatim one alike", async () => {
+    expect(await inflated([original(quoted, "no")])).toBe(expected(quoted));
+    expect(await inflated([original(plain, "lf")])).toBe(expected(plain));
+    expect(await inflated([original(crlf, "crlf"), original(crlf, "crlf")])).toBe(expected(crlf, crlf));
+  });
+});
