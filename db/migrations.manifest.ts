@@ -81,9 +81,9 @@ export const MIGRATIONS: KnownMigration[] = [
     "hasDown": true
   },
   {
-    "tag": "0013_mboxrd_verbatim",
+    "tag": "0013_lore_downloads",
     "when": 1796216337416,
-    "hash": "40569c949d088fe99243cd3eca4b2076464e947a520afde59b0d8ad60380dda2",
+    "hash": "8facedcbf40497cb103083a767a625e911968ec20087f685d04c6238d021cb7b",
     "hasDown": true
   }
 ];

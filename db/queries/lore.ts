@@ -82,48 +82,17 @@ export async function messageOriginals(db: Db, list: string | null, messageId: s
 }
 
 /**
- * The messages of a thread download, as public-inbox forms one (PublicInbox::Over::get_thread): every message
- * connected to `messageId` through References and In-Reply-To in either direction, through missing (ghost)
- * messages too, plus every message of the same subject key (thread_subject_key, migration 0008) — not the JWZ
- * tree of the JSON API, whose subject rule and cycle breaking differ. In the first list holding the message.
- * A recursive walk over the reference edges, each step an index lookup. SQL of `member(id)` rows.
+ * The messages of a thread download, as public-inbox forms one: thread_download_ids (migration 0013) walks
+ * References and In-Reply-To both ways and adds the same subject key; not the JWZ tree of the JSON API, whose
+ * subject rule and cycle breaking differ. SQL of `member(id)` rows.
  */
-function threadMembers(list: string | null, messageId: string): SQL {
-  // Each step looks the working set's neighbours up by index (a lateral per id: written as a join of all
-  // edges instead, the planner hashed every reference of the list on each step, 130 ms for a 3-message thread
-  // on the kgdb epoch; this way 0.7 ms, 6.5 ms for its largest thread of 85).
-  const listId = sql`(SELECT list_id FROM target)`;
-  return sql`target AS (
-      SELECT e.mailing_list_id AS list_id, e.message_id, thread_subject_key(e.subject) AS subject_key
-      FROM emails e JOIN mailing_lists l ON l.id = e.mailing_list_id
-      WHERE e.message_id = ${messageId} AND ${inList(list)}
-      ORDER BY l.id LIMIT 1
-    ), component(message_id) AS (
-      SELECT message_id FROM target
-      UNION
-      SELECT n.message_id FROM component c CROSS JOIN LATERAL (
-        SELECT r.referenced_message_id FROM emails e JOIN email_references r ON r.email_id = e.id
-          WHERE e.mailing_list_id = ${listId} AND e.message_id = c.message_id
-        UNION ALL SELECT e.in_reply_to FROM emails e
-          WHERE e.mailing_list_id = ${listId} AND e.message_id = c.message_id AND e.in_reply_to IS NOT NULL
-        UNION ALL SELECT e.message_id FROM email_references r JOIN emails e ON e.id = r.email_id
-          WHERE r.referenced_message_id = c.message_id AND e.mailing_list_id = ${listId}
-        UNION ALL SELECT e.message_id FROM emails e
-          WHERE e.mailing_list_id = ${listId} AND e.in_reply_to = c.message_id
-      ) AS n(message_id)
-    ), member AS (
-      SELECT e.id FROM emails e
-      WHERE e.mailing_list_id = ${listId} AND e.message_id = ANY (ARRAY(SELECT message_id FROM component))
-      UNION
-      SELECT e.id FROM target JOIN emails e ON e.mailing_list_id = target.list_id
-        AND thread_subject_key(e.subject) = target.subject_key
-    )`;
-}
+const threadMembers = (list: string | null, messageId: string): SQL =>
+  sql`member AS (SELECT id FROM thread_download_ids(${list}::text, ${messageId}::text) AS id)`;
 
 /** Every message of the thread download of `messageId`, in archive order (as public-inbox numbers them). */
 export async function threadOriginals(db: Db, list: string | null, messageId: string): Promise<Original[]> {
   const { rows } = await db.execute<OriginalRow>(sql`
-    WITH RECURSIVE ${threadMembers(list, messageId)}
+    WITH ${threadMembers(list, messageId)}
     SELECT e.id AS email_id, l.slug AS list, e.message_id, e.subject, ${RAW}
     FROM member JOIN emails e ON e.id = member.id JOIN mailing_lists l ON l.id = e.mailing_list_id
       JOIN email_sources s ON s.email_id = e.id
@@ -218,7 +187,7 @@ export async function threadFeedMessages(
   messageId: string,
 ): Promise<FeedMessage[]> {
   const { rows } = await db.execute<FeedRow>(sql`
-    WITH RECURSIVE ${threadMembers(list, messageId)}
+    WITH ${threadMembers(list, messageId)}
     SELECT ${feedColumns}
     FROM member JOIN emails e ON e.id = member.id JOIN mailing_lists l ON l.id = e.mailing_list_id
       JOIN authors a ON a.id = e.author_id

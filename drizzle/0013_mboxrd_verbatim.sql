@@ -1,3 +1,0 @@
-ALTER TABLE "email_sources" ADD COLUMN "mboxrd_verbatim" text;--> statement-breakpoint
-CREATE INDEX "email_sources_mboxrd_unchecked_idx" ON "email_sources" USING btree ("email_id") WHERE "email_sources"."mboxrd_verbatim" IS NULL;--> statement-breakpoint
-ALTER TABLE "email_sources" ADD CONSTRAINT "email_sources_mboxrd_verbatim_check" CHECK ("email_sources"."mboxrd_verbatim" IN ('lf', 'crlf', 'no'));
