@@ -120,6 +120,9 @@ try {
     samples.get(kind)![side].push(ms);
   };
   const live: number[] = [];
+  // a request that reaches the database: the pool's connection (a WebSocket and a session per request, as on
+  // Workers) and one small query, the least any archive read pays
+  const oneQuery: number[] = [];
   for (let round = -3; round < ROUNDS; round++) {
     // rounds -3..-1 warm both servers (isolate, JIT, plan caches, page cache) and are not counted
     for (const [kind, request] of kinds) {
@@ -133,6 +136,8 @@ try {
     }
     const ms = await timed(`${nx.base}/api/v1/health/live`);
     if (round >= 0) live.push(ms);
+    const q1 = await timed(`${nx.base}/api/v1/lists`);
+    if (round >= 0) oneQuery.push(q1);
   }
   for (let round = -1; round < B4_ROUNDS; round++) {
     const order: ("nx" | "pi")[] = round % 2 === 0 ? ["nx", "pi"] : ["pi", "nx"];
@@ -148,6 +153,7 @@ try {
   );
   let worst = 0;
   const liveSorted = [...live].sort((a, b) => a - b);
+  const oneQuerySorted = [...oneQuery].sort((a, b) => a - b);
   const notes: string[] = [];
   for (const [kind, s] of samples) {
     const a = [...s.nx].sort((x, y) => x - y);
@@ -163,10 +169,17 @@ try {
       notes.push(
         `${kind}: the Worker's fixed cost alone (health/live p50 ${percentile(liveSorted, 50).toFixed(1)} ms) is at least public-inbox's whole p50 (${percentile(b, 50).toFixed(1)} ms)`,
       );
+    } else if (r50 > 1 && percentile(oneQuerySorted, 50) >= percentile(b, 50)) {
+      notes.push(
+        `${kind}: a request with one small query (GET /api/v1/lists p50 ${percentile(oneQuerySorted, 50).toFixed(1)} ms) already takes longer than public-inbox's whole p50 (${percentile(b, 50).toFixed(1)} ms)`,
+      );
     }
   }
   console.log(
     `\nWorker fixed cost, GET /api/v1/health/live (no database): p50 ${percentile(liveSorted, 50).toFixed(1)} ms, p95 ${percentile(liveSorted, 95).toFixed(1)} ms`,
+  );
+  console.log(
+    `Worker with the database, GET /api/v1/lists (connection + one small query): p50 ${percentile(oneQuerySorted, 50).toFixed(1)} ms, p95 ${percentile(oneQuerySorted, 95).toFixed(1)} ms`,
   );
   for (const n of notes) console.log(`note: ${n}`);
   console.log(`goal: every ratio ≤ 1.0 — ${worst <= 1 ? "met" : `NOT met (worst ${worst.toFixed(2)}×)`}`);
