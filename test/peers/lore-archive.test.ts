@@ -1,10 +1,7 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import WebSocket from "ws";
-import { createDatabase } from "../../db/client";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { escapeMessageId } from "../../functions/publicinbox/message-id-path";
-import { EMBEDDED_URL } from "../../scripts/lib/embedded";
 import { epochBlobs, headerMessageId, mboxMessageIds } from "../helpers/epoch";
-import { eachLimited, get, gunzip } from "./peer-tools";
+import { eachLimited, get, gunzip, nexusDatabase } from "./peer-tools";
 
 /**
  * Every message and every thread of the kgdb epoch, from Nexus and from public-inbox-httpd: `/raw` byte for
@@ -13,13 +10,7 @@ import { eachLimited, get, gunzip } from "./peer-tools";
  */
 
 const { nexus, publicInbox, list, gitDir, bridge } = inject("peers");
-const database = createDatabase({
-  url: EMBEDDED_URL,
-  wsProxy: bridge,
-  webSocketConstructor: WebSocket,
-  poolMax: 1,
-});
-afterAll(() => database.end());
+const database = nexusDatabase(bridge);
 let ids: string[];
 
 beforeAll(() => {

@@ -1,11 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import WebSocket from "ws";
-import { createDatabase } from "../../db/client";
+import { beforeAll, describe, expect, inject, it } from "vitest";
 import { escapeMessageId } from "../../functions/publicinbox/message-id-path";
-import { EMBEDDED_URL } from "../../scripts/lib/embedded";
 import { mboxMessageIds } from "../helpers/epoch";
-import { get, gunzip } from "./peer-tools";
+import { get, gunzip, nexusDatabase } from "./peer-tools";
 
 /**
  * Atom feeds parsed by a real XML parser (Python's xml.etree, beside b4), compared with public-inbox's; and
@@ -14,13 +11,7 @@ import { get, gunzip } from "./peer-tools";
  */
 
 const { nexus, publicInbox, list, bridge } = inject("peers");
-const database = createDatabase({
-  url: EMBEDDED_URL,
-  wsProxy: bridge,
-  webSocketConstructor: WebSocket,
-  poolMax: 1,
-});
-afterAll(() => database.end());
+const database = nexusDatabase(bridge);
 
 interface Feed {
   title: string;

@@ -3,6 +3,10 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { afterAll } from "vitest";
+import WebSocket from "ws";
+import { createDatabase, type Database } from "../../db/client";
+import { EMBEDDED_URL } from "../../scripts/lib/embedded";
 
 /** Helpers for the tests that hold Nexus and public-inbox-httpd side by side. */
 
@@ -80,4 +84,16 @@ export function runB4(args: string[], env: NodeJS.ProcessEnv): Map<string, Buffe
     timeout: 60_000,
   });
   return new Map(readdirSync(out).map((f) => [f, readFileSync(join(out, f))]));
+}
+
+/** A pool on Nexus's embedded database (the peers' `bridge`), for tests that look inside; closed after the file. */
+export function nexusDatabase(bridge: string): Database {
+  const database = createDatabase({
+    url: EMBEDDED_URL,
+    wsProxy: bridge,
+    webSocketConstructor: WebSocket,
+    poolMax: 1,
+  });
+  afterAll(() => database.end());
+  return database;
 }
