@@ -1,5 +1,4 @@
 import type { PoolClient } from "@neondatabase/serverless";
-import type { MboxrdVerbatim } from "../../functions/publicinbox/mboxrd";
 
 /** The mboxrd backfill's statements (functions/ingest/mboxrd-task.ts): originals stored before migration 0013. */
 
@@ -21,7 +20,7 @@ export async function claimUncheckedSources(
 
 export async function setMboxrdVerbatim(
   client: Pick<PoolClient, "query">,
-  checked: { emailId: number; verbatim: MboxrdVerbatim }[],
+  checked: { emailId: number; verbatim: "lf" | "crlf" | "no" }[],
 ): Promise<void> {
   if (checked.length === 0) return;
   await client.query(
