@@ -5,8 +5,7 @@ import { eachLimited, get, gunzip, nexusDatabase } from "./peer-tools";
 
 /**
  * Every message and every thread of the kgdb epoch, from Nexus and from public-inbox-httpd: `/raw` byte for
- * byte (headers included: type, charset, file name), `t.mbox.gz` inflating to the same bytes (Nexus sends a
- * multi-member gzip: the stored gzip of nearly every message as it is, functions/publicinbox/mbox-download.ts).
+ * byte (headers included: type, charset, file name), `t.mbox.gz` inflating to the same bytes.
  */
 
 const { nexus, publicInbox, list, gitDir, bridge } = inject("peers");
