@@ -83,7 +83,7 @@ export const MIGRATIONS: KnownMigration[] = [
   {
     "tag": "0013_lore_downloads",
     "when": 1796216337416,
-    "hash": "8facedcbf40497cb103083a767a625e911968ec20087f685d04c6238d021cb7b",
+    "hash": "5d317636dffe4b504384afcabf5e93191ee177149136d5f6ad33798e90205a59",
     "hasDown": true
   }
 ];

@@ -1,6 +1,3 @@
-ALTER TABLE "email_sources" ADD COLUMN "mboxrd_verbatim" text;--> statement-breakpoint
-CREATE INDEX "email_sources_mboxrd_unchecked_idx" ON "email_sources" USING btree ("email_id") WHERE "email_sources"."mboxrd_verbatim" IS NULL;--> statement-breakpoint
-ALTER TABLE "email_sources" ADD CONSTRAINT "email_sources_mboxrd_verbatim_check" CHECK ("email_sources"."mboxrd_verbatim" IN ('lf', 'crlf', 'no'));--> statement-breakpoint
 -- The emails of a thread download (t.mbox.gz, t.atom), as public-inbox forms one (PublicInbox::Over::get_thread):
 -- every message connected to `mid` through References and In-Reply-To in either direction, through missing
 -- (ghost) messages too, plus every message of the same subject key; in the first list holding it (`list_slug`,

@@ -1,5 +1,4 @@
 import type { Env } from "./env";
-import { mboxrdBackfillTask } from "./ingest/mboxrd-task";
 import { patchIdBackfillTask } from "./ingest/patch-id-task";
 import { jobsTask } from "./jobs/task";
 import { checkReadiness } from "./lib/readiness";
@@ -25,7 +24,6 @@ export type ScheduledTask = (ctx: {
 export const scheduledTasks: Record<string, ScheduledTask> = {
   "search-backfill": searchBackfillTask,
   "patch-id-backfill": patchIdBackfillTask,
-  "mboxrd-backfill": mboxrdBackfillTask,
   "upstream-sync": upstreamSyncTask,
   jobs: jobsTask,
 };

@@ -14,8 +14,6 @@ export interface Original {
   subject: string;
   /** gzip of the message's bytes (email_sources.raw) */
   raw: Uint8Array;
-  /** whether its mboxrd entry is the original as it is (email_sources.mboxrd_verbatim; null: not checked) */
-  verbatim: "lf" | "crlf" | "no" | null;
 }
 
 type OriginalRow = {
@@ -24,7 +22,6 @@ type OriginalRow = {
   message_id: string;
   subject: string;
   raw: string;
-  verbatim: "lf" | "crlf" | "no" | null;
 };
 
 /**
@@ -32,7 +29,7 @@ type OriginalRow = {
  * bytea they come as hex that the driver decodes in JavaScript (in the Worker without a native Buffer), and a
  * thread download reads a megabyte of them.
  */
-const RAW = sql.raw("encode(s.raw, 'base64') AS raw, s.mboxrd_verbatim AS verbatim");
+const RAW = sql.raw("encode(s.raw, 'base64') AS raw");
 
 function fromBase64(text: string): Uint8Array {
   const binary = atob(text.replace(/\n/g, ""));
@@ -47,7 +44,6 @@ const original = (r: OriginalRow): Original => ({
   messageId: r.message_id,
   subject: r.subject,
   raw: fromBase64(r.raw),
-  verbatim: r.verbatim,
 });
 
 const inList = (list: string | null): SQL => (list === null ? sql`TRUE` : sql`l.slug = ${list}`);

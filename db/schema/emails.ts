@@ -166,20 +166,8 @@ export const emailSources = pgTable(
     rawSize: integer("raw_size").notNull(),
     /** Hex SHA-256 of the uncompressed message. */
     rawSha256: text("raw_sha256").notNull(),
-    /**
-     * Whether the message's mboxrd entry (functions/publicinbox/mboxrd.ts) is the original itself between the
-     * "From mboxrd@z …" line and a "\n" (no header dropped, no line quoted): 'lf' or 'crlf' (the line ending
-     * of that From line), 'no' when the entry is edited. Downloads send `raw` as a gzip member as it is when
-     * set; NULL (rows from before migration 0013, until the cron backfill) takes the edited path.
-     */
-    mboxrdVerbatim: text("mboxrd_verbatim"),
   },
-  (t) => [
-    check("email_sources_raw_size_check", sql`${t.rawSize} >= 0`),
-    check("email_sources_mboxrd_verbatim_check", sql`${t.mboxrdVerbatim} IN ('lf', 'crlf', 'no')`),
-    // the cron backfill takes rows still unchecked from this index
-    index("email_sources_mboxrd_unchecked_idx").on(t.emailId).where(sql`${t.mboxrdVerbatim} IS NULL`),
-  ],
+  (t) => [check("email_sources_raw_size_check", sql`${t.rawSize} >= 0`)],
 );
 
 /**

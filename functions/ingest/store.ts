@@ -1,6 +1,5 @@
 import type { Pool } from "@neondatabase/serverless";
 import { bodyTsSql, lexTsSql, RECIPE_VERSION } from "../mail/search-text";
-import { type MboxrdVerbatim, mboxrdVerbatim } from "../publicinbox/mboxrd";
 import { binaryArrayElements, binaryByteaArray, binaryTextArray } from "./binary-array";
 import { notifyWatchers } from "./notify";
 import {
@@ -57,8 +56,6 @@ export interface Prepared extends PreparedMessage {
   /** the original bytes' length and SHA-256 (the bytes themselves, gzipped, are in PreparedBatch.columns) */
   rawSize: number;
   sha: string;
-  /** whether downloads can send the stored gzip as it is (email_sources.mboxrd_verbatim) */
-  mboxrdVerbatim: MboxrdVerbatim;
 }
 
 /** A batch parsed and compressed, ready to write: plain data, so it can cross to another thread. */
@@ -120,19 +117,12 @@ export async function prepareBatch(
       continue;
     }
     seen.add(id);
-    messages.push({
-      ...r.message,
-      index,
-      rawSize: items[index]!.bytes.length,
-      sha: "",
-      mboxrdVerbatim: "no",
-    });
+    messages.push({ ...r.message, index, rawSize: items[index]!.bytes.length, sha: "" });
   }
   const codec = options.codec ?? webCodec;
   const gzipped = await Promise.all(
     messages.map(async (p) => {
       const bytes = p.item.bytes;
-      p.mboxrdVerbatim = mboxrdVerbatim(bytes);
       const [gz, sha] = await Promise.all([codec.gzip(bytes), codec.sha256Hex(bytes)]);
       p.sha = sha;
       return gz;
@@ -511,15 +501,9 @@ async function writeEmails(
   const emailIds = fresh.map((p) => idOf.get(p.parsed.messageId)!);
 
   await client.query(
-    `INSERT INTO email_sources (email_id, raw, raw_size, raw_sha256, mboxrd_verbatim)
-     SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::int[], $4::text[], $5::text[])`,
-    [
-      emailIds,
-      columns.sources,
-      fresh.map((p) => p.rawSize),
-      fresh.map((p) => p.sha),
-      fresh.map((p) => p.mboxrdVerbatim),
-    ],
+    `INSERT INTO email_sources (email_id, raw, raw_size, raw_sha256)
+     SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::int[], $4::text[])`,
+    [emailIds, columns.sources, fresh.map((p) => p.rawSize), fresh.map((p) => p.sha)],
   );
 
   // one row per (email, To|Cc): the author ids in header order, as array literals

@@ -137,28 +137,3 @@ export function downloadName(subject: string, options: { dropReply?: boolean } =
     .replace(/^[.-]+/, "");
   return name === "" ? "no-subject" : name;
 }
-
-/** How a message's mboxrd entry relates to its original (email_sources.mboxrd_verbatim). */
-export type MboxrdVerbatim = "lf" | "crlf" | "no";
-
-/** The "From mboxrd@z …" line of an entry, with its line ending. */
-export const mboxrdFromLine = (verbatim: "lf" | "crlf"): string =>
-  `${MBOXRD_FROM_LINE}${verbatim === "crlf" ? "\r\n" : "\n"}`;
-
-/**
- * Whether `mboxrdEntry(original)` is the From line, the original unchanged and "\n" (true of nearly all mail:
- * no Lines/Bytes/Content-Length/Status header, no `From ` line to quote), and with which line ending; then a
- * download can send the stored gzip of the original as a gzip member of its own, without inflating it.
- */
-export function mboxrdVerbatim(original: Uint8Array): MboxrdVerbatim {
-  const entry = mboxrdEntry(original);
-  for (const verbatim of ["lf", "crlf"] as const) {
-    const from = mboxrdFromLine(verbatim);
-    if (entry.length !== from.length + original.length + 1) continue;
-    let same = entry[entry.length - 1] === 0x0a;
-    for (let i = 0; same && i < from.length; i++) same = entry[i] === from.charCodeAt(i);
-    for (let i = 0; same && i < original.length; i++) same = entry[from.length + i] === original[i];
-    if (same) return verbatim;
-  }
-  return "no";
-}

@@ -1,15 +1,14 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import { escapeMessageId } from "../../functions/publicinbox/message-id-path";
 import { epochBlobs, headerMessageId, mboxMessageIds } from "../helpers/epoch";
-import { eachLimited, get, gunzip, nexusDatabase } from "./peer-tools";
+import { eachLimited, get, gunzip } from "./peer-tools";
 
 /**
  * Every message and every thread of the kgdb epoch, from Nexus and from public-inbox-httpd: `/raw` byte for
  * byte (headers included: type, charset, file name), `t.mbox.gz` inflating to the same bytes.
  */
 
-const { nexus, publicInbox, list, gitDir, bridge } = inject("peers");
-const database = nexusDatabase(bridge);
+const { nexus, publicInbox, list, gitDir } = inject("peers");
 let ids: string[];
 
 beforeAll(() => {
@@ -68,37 +67,5 @@ describe("the kgdb epoch from both servers", () => {
       expect(ours.type).toMatch(/^text\/plain/);
       expect(ours.body.length).toBeLessThan(200);
     }
-  });
-
-  it("the cron backfill marks originals stored before migration 0013 as the import did; downloads stay the same", async () => {
-    const marks = async () =>
-      new Map(
-        (
-          await database.pool.query<{ email_id: string; v: string | null }>(
-            "SELECT email_id, mboxrd_verbatim AS v FROM email_sources",
-          )
-        ).rows.map((r) => [r.email_id, r.v]),
-      );
-    const saved = await marks();
-    const counts = (m: Map<string, string | null>, v: string | null) =>
-      [...m.values()].filter((x) => x === v).length;
-    // nearly all mail is sent as stored; a few need a header dropped or a line quoted
-    expect(counts(saved, "lf")).toBeGreaterThan(saved.size * 0.9);
-    expect(counts(saved, "no")).toBeGreaterThan(0);
-    expect(counts(saved, null)).toBe(0);
-    const { rows } = await database.pool.query<{ message_id: string }>(
-      `SELECT e.message_id FROM threads t JOIN emails e ON e.id = t.root_email_id
-        ORDER BY t.message_count DESC, t.id LIMIT 1`,
-    );
-    const path = `${nexus}/${list}/${escapeMessageId(rows[0]!.message_id)}/t.mbox.gz`;
-    const before = gunzip((await get(path)).body);
-
-    await database.pool.query("UPDATE email_sources SET mboxrd_verbatim = NULL");
-    expect(gunzip((await get(path)).body).equals(before)).toBe(true);
-    const until = Date.now() + 90_000;
-    while (counts(await marks(), null) > 0 && Date.now() < until)
-      await get(`${nexus}/cdn-cgi/handler/scheduled`);
-    expect(await marks()).toEqual(saved);
-    expect(gunzip((await get(path)).body).equals(before)).toBe(true);
   });
 });

@@ -3,11 +3,11 @@ import { describe, expect, it } from "vitest";
 import type { Original } from "../../../db/queries/lore";
 import { binaryToBytes, bytesToBinary } from "../../../functions/mail/bytes";
 import { gzippedMbox } from "../../../functions/publicinbox/mbox-download";
-import { mboxrdEntry, mboxrdVerbatim } from "../../../functions/publicinbox/mboxrd";
+import { mboxrdEntry } from "../../../functions/publicinbox/mboxrd";
 
 /**
  * Thread and search downloads: one gzip stream the web's DecompressionStream reads, inflating to the entries one
- * after another, whatever the messages' marks.
+ * after another, edited or not.
  * The kgdb epoch is compared with public-inbox-httpd byte for byte in test/peers/lore-archive.test.ts.
  */
 
@@ -19,26 +19,13 @@ const status = "Subject: s\nStatus: RO\n\nx\n";
 const leadingFrom = "From someone Mon Jan  1 00:00:00 2024\nSubject: f\n\nx\n";
 const binary = "Subject: b\nContent-Type: text/plain; charset=latin1\n\ncaf\xe9 \xff\n";
 
-describe("mboxrdVerbatim", () => {
-  it("says lf or crlf when the entry is the original unchanged, no when it is edited", () => {
-    expect(mboxrdVerbatim(bytes(plain))).toBe("lf");
-    expect(mboxrdVerbatim(bytes(binary))).toBe("lf");
-    expect(mboxrdVerbatim(bytes(crlf))).toBe("crlf");
-    expect(mboxrdVerbatim(bytes(quoted))).toBe("no");
-    expect(mboxrdVerbatim(bytes(status))).toBe("no");
-    expect(mboxrdVerbatim(bytes(leadingFrom))).toBe("no");
-    expect(mboxrdVerbatim(bytes("no header at all"))).toBe("no");
-  });
-});
-
 describe("gzippedMbox", () => {
-  const original = (s: string, verbatim: Original["verbatim"]): Original => ({
+  const original = (s: string): Original => ({
     emailId: 1,
     list: "l",
     messageId: "m",
     subject: "s",
     raw: new Uint8Array(gzipSync(bytes(s))),
-    verbatim,
   });
   const expected = (...messages: string[]) =>
     messages.map((m) => bytesToBinary(mboxrdEntry(bytes(m)))).join("");
@@ -50,17 +37,9 @@ describe("gzippedMbox", () => {
     return Buffer.from(text).toString("latin1");
   };
 
-  it("inflates to the entries in order, verbatim, edited and unchecked mixed", async () => {
+  it("inflates to the entries in order, kept and edited ones mixed", async () => {
     const messages = [plain, quoted, crlf, status, binary, leadingFrom, plain];
-    const marks = messages.map((m) => mboxrdVerbatim(bytes(m)));
-    expect(await inflated(messages.map((m, i) => original(m, marks[i]!)))).toBe(expected(...messages));
-    // rows not checked yet (NULL) take the edited path, to the same bytes
-    expect(await inflated(messages.map((m) => original(m, null)))).toBe(expected(...messages));
-  });
-
-  it("ends with an edited entry or a verbatim one alike", async () => {
-    expect(await inflated([original(quoted, "no")])).toBe(expected(quoted));
-    expect(await inflated([original(plain, "lf")])).toBe(expected(plain));
-    expect(await inflated([original(crlf, "crlf"), original(crlf, "crlf")])).toBe(expected(crlf, crlf));
+    expect(await inflated(messages.map(original))).toBe(expected(...messages));
+    expect(await inflated([original(quoted)])).toBe(expected(quoted));
   });
 });
