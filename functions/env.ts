@@ -48,6 +48,8 @@ export interface AppBindings {
   Variables: {
     db: Db;
     pool: Pool;
+    /** keeps the request's pool open until `work` settles (a response body that still reads, mbox-download.ts) */
+    holdDatabase: (work: Promise<unknown>) => void;
     requestId: string;
     /** who the request's bearer token (or, for a page, the session cookie) names; null when none */
     principal: Principal | null;

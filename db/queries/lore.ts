@@ -25,18 +25,13 @@ type OriginalRow = {
 };
 
 /**
- * The originals travel as base64 text (`encode(raw, 'base64')`) and are decoded with the runtime's atob: as
- * bytea they come as hex that the driver decodes in JavaScript (in the Worker without a native Buffer), and a
- * thread download reads a megabyte of them.
+ * The originals travel as base64 text (`encode(raw, 'base64')`, decoded natively by Buffer: nodejs_compat in the
+ * Worker): as bytea they come as hex that the driver decodes in JavaScript, and a thread download reads a
+ * megabyte of them.
  */
 const RAW = sql.raw("encode(s.raw, 'base64') AS raw");
 
-function fromBase64(text: string): Uint8Array {
-  const binary = atob(text.replace(/\n/g, ""));
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
-}
+const fromBase64 = (text: string): Uint8Array => Buffer.from(text, "base64");
 
 const original = (r: OriginalRow): Original => ({
   emailId: Number(r.email_id),
@@ -85,15 +80,29 @@ export async function messageOriginals(db: Db, list: string | null, messageId: s
 const threadMembers = (list: string | null, messageId: string): SQL =>
   sql`member AS (SELECT id FROM thread_download_ids(${list}::text, ${messageId}::text) AS id)`;
 
-/** Every message of the thread download of `messageId`, in archive order (as public-inbox numbers them). */
-export async function threadOriginals(db: Db, list: string | null, messageId: string): Promise<Original[]> {
-  const { rows } = await db.execute<OriginalRow>(sql`
-    WITH ${threadMembers(list, messageId)}
-    SELECT e.id AS email_id, l.slug AS list, e.message_id, e.subject, ${RAW}
-    FROM member JOIN emails e ON e.id = member.id JOIN mailing_lists l ON l.id = e.mailing_list_id
+/**
+ * The emails of the thread download of `messageId`, in archive order (as public-inbox numbers them), and the
+ * originals of the first `read` of them: one statement for a thread of up to `read` messages.
+ */
+export async function threadDownload(
+  db: Db,
+  list: string | null,
+  messageId: string,
+  read: number,
+): Promise<{ emailIds: number[]; first: Original[] }> {
+  const { rows } = await db.execute<OriginalRow & { n: string }>(sql`
+    WITH ${threadMembers(list, messageId)}, ordered AS (
+      SELECT member.id, row_number() OVER (ORDER BY member.id) AS n FROM member
+    )
+    SELECT o.n, e.id AS email_id, l.slug AS list, e.message_id, e.subject,
+      CASE WHEN o.n <= ${read} THEN encode(s.raw, 'base64') END AS raw
+    FROM ordered o JOIN emails e ON e.id = o.id JOIN mailing_lists l ON l.id = e.mailing_list_id
       JOIN email_sources s ON s.email_id = e.id
-    ORDER BY e.id`);
-  return rows.map(original);
+    ORDER BY o.n`);
+  return {
+    emailIds: rows.map((r) => Number(r.email_id)),
+    first: rows.filter((r) => r.raw !== null).map(original),
+  };
 }
 
 /** Originals of the given emails, in the order given (a search's hits). */

@@ -1,9 +1,9 @@
 import { claimPatchesWithoutId, setPatchIds } from "../../db/queries/patch-ids";
 import { withTransaction } from "../../db/transaction";
 import type { ScheduledTask } from "../cron";
+import { gunzip } from "../lib/compression";
 import { parseMessage } from "../mail/parse";
 import { detectPatch } from "../mail/patch";
-import { gunzip } from "./prepare";
 
 /** Patches per batch: each is re-parsed from its original (about 1 ms), one transaction per batch. */
 const BATCH = 100;
@@ -22,7 +22,7 @@ export const patchIdBackfillTask: ScheduledTask = async ({ db, deadline }) => {
       const claimed = await claimPatchesWithoutId(client, BATCH);
       const ids = await Promise.all(
         claimed.map(async (row) => {
-          const parsed = parseMessage(await gunzip(row.raw), { sourceDate: new Date() });
+          const parsed = parseMessage(gunzip(row.raw), { sourceDate: new Date() });
           const patchId = parsed.ok
             ? detectPatch(parsed.message.body, parsed.message.attachments).patchId
             : null;

@@ -1,16 +1,9 @@
 import type { Pool } from "@neondatabase/serverless";
+import { gzip, sha256Hex } from "../lib/compression";
 import { bodyTsSql, lexTsSql, RECIPE_VERSION } from "../mail/search-text";
 import { binaryArrayElements, binaryByteaArray, binaryTextArray } from "./binary-array";
 import { notifyWatchers } from "./notify";
-import {
-  type IngestItem,
-  type PreparedMessage,
-  pgText,
-  prepareMessage,
-  type SourceCodec,
-  UNKNOWN_AUTHOR,
-  webCodec,
-} from "./prepare";
+import { type IngestItem, type PreparedMessage, pgText, prepareMessage, UNKNOWN_AUTHOR } from "./prepare";
 import { assignBatchSeries, moveSeriesMembers, refreshSeries } from "./series";
 import { type Client, inTransaction, rows } from "./sql";
 import { rethread } from "./threads";
@@ -40,8 +33,6 @@ export interface PrepareOptions {
   /** messages (original bytes) whose deletion the source records (public-inbox `d` blobs) */
   deletions?: Uint8Array[];
   now?: Date;
-  /** compression and hashing of the originals (default: web APIs) */
-  codec?: SourceCodec;
 }
 
 export interface WriteOptions {
@@ -119,15 +110,10 @@ export async function prepareBatch(
     seen.add(id);
     messages.push({ ...r.message, index, rawSize: items[index]!.bytes.length, sha: "" });
   }
-  const codec = options.codec ?? webCodec;
-  const gzipped = await Promise.all(
-    messages.map(async (p) => {
-      const bytes = p.item.bytes;
-      const [gz, sha] = await Promise.all([codec.gzip(bytes), codec.sha256Hex(bytes)]);
-      p.sha = sha;
-      return gz;
-    }),
-  );
+  const gzipped = messages.map((p) => {
+    p.sha = sha256Hex(p.item.bytes);
+    return gzip(p.item.bytes);
+  });
   const columns = {
     bodies: binaryTextArray(messages.map((p) => pgText(p.parsed.body))),
     sources: binaryByteaArray(gzipped),

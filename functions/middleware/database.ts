@@ -45,16 +45,21 @@ export const databaseMiddleware = createMiddleware<AppBindings>(async (c, next) 
   const database = openDatabase(c.env, { request: true });
   c.set("db", database.db);
   c.set("pool", database.pool);
+  const held: Promise<unknown>[] = [];
+  c.set("holdDatabase", (work) => held.push(work));
   try {
     await next();
   } finally {
-    const ended = database.end().catch(() => {});
-    // app.request() in unit tests has no execution context: then just wait for the pool to end.
+    const ended = Promise.allSettled(held)
+      .then(() => database.end())
+      .catch(() => {});
+    // app.request() in unit tests has no execution context: then just wait for the pool to end, unless a
+    // response body still reads from it (it is read after this returns).
     let ctx: ExecutionContext | undefined;
     try {
       ctx = c.executionCtx;
     } catch {}
     if (ctx) ctx.waitUntil(ended);
-    else await ended;
+    else if (held.length === 0) await ended;
   }
 });

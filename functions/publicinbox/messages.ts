@@ -3,14 +3,15 @@ import {
   listExists,
   listsHolding,
   messageOriginals,
+  originalsOf,
+  threadDownload,
   threadFeedMessages,
-  threadOriginals,
 } from "../../db/queries/lore";
 import type { AppBindings } from "../env";
-import { gunzip } from "../ingest/prepare";
+import { gunzip } from "../lib/compression";
 import { atomFeed, messageUrl } from "./atom";
 import { messagePage, threadPage } from "./html-stub";
-import { gzippedMbox } from "./mbox-download";
+import { gzippedMbox, READ_BATCH } from "./mbox-download";
 import { downloadName, mboxrdEntry, rawCharset } from "./mboxrd";
 import { escapeMessageId } from "./message-id-path";
 import { ALL_LISTS, type LoreRoute } from "./paths";
@@ -32,7 +33,7 @@ async function notFound(c: C, list: string, messageId: string): Promise<never> {
 async function raw(c: C, list: string, messageId: string): Promise<Response> {
   const originals = await messageOriginals(c.var.db, scope(list), messageId);
   if (originals.length === 0) return notFound(c, list, messageId);
-  const messages = await Promise.all(originals.map((o) => gunzip(o.raw)));
+  const messages = originals.map((o) => gunzip(o.raw));
   const entries = messages.map(mboxrdEntry);
   const body = new Uint8Array(entries.reduce((n, e) => n + e.length, 0));
   let at = 0;
@@ -49,13 +50,15 @@ async function raw(c: C, list: string, messageId: string): Promise<Response> {
 }
 
 async function threadMbox(c: C, list: string, messageId: string): Promise<Response> {
-  const originals = await threadOriginals(c.var.db, scope(list), messageId);
-  if (originals.length === 0) return notFound(c, list, messageId);
-  // public-inbox names the file after the thread's first message, "Re: " and all
-  return gzippedMbox(
-    originals,
-    downloadName(`x${originals[0]!.subject}`).replace(/^x-?/, "") || "no-subject",
-  );
+  const { emailIds, first } = await threadDownload(c.var.db, scope(list), messageId, READ_BATCH);
+  if (emailIds.length === 0) return notFound(c, list, messageId);
+  return gzippedMbox(emailIds, {
+    first,
+    load: (batch) => originalsOf(c.var.db, batch),
+    // public-inbox names the file after the thread's first message, "Re: " and all
+    name: (first) => downloadName(`x${first.subject}`).replace(/^x-?/, "") || "no-subject",
+    hold: c.var.holdDatabase,
+  });
 }
 
 async function threadAtom(c: C, list: string, messageId: string): Promise<Response> {

@@ -72,6 +72,9 @@ export async function searchMbox(c: C, list: string, q: string, threads: boolean
   let ids = await hits(c, list, q, "archive", MBOX_RESULTS);
   if (ids.length === 0) throw new LoreError(404, "No results found");
   if (threads) ids = (await threadsOfEmails(c.var.db, ids)).slice(0, MBOX_RESULTS);
-  const originals = await originalsOf(c.var.db, ids);
-  return gzippedMbox(originals, downloadName(`results-${q}`));
+  return gzippedMbox(ids, {
+    load: (batch) => originalsOf(c.var.db, batch),
+    name: () => downloadName(`results-${q}`),
+    hold: c.var.holdDatabase,
+  });
 }

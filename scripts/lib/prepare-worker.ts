@@ -3,7 +3,6 @@ import { parentPort } from "node:worker_threads";
 import type { IngestItem } from "../../functions/ingest/prepare";
 import { type PreparedBatch, prepareBatch } from "../../functions/ingest/store";
 import { BlobReaders, type GitBatch, readGitBatch } from "./mail-sources";
-import { nodeCodec } from "./node-codec";
 
 /** A batch as messages, or as epoch commits whose blobs the preparing thread reads itself. */
 export type BatchSource = { items: IngestItem[]; deletions: Uint8Array[] } | { git: GitBatch };
@@ -27,7 +26,7 @@ export async function prepareSource(readers: BlobReaders, source: BatchSource, n
   const t0 = performance.now();
   const { items, deletions } = "git" in source ? await readGitBatch(readers, source.git) : source;
   const readMs = performance.now() - t0;
-  const batch = await prepareBatch(items, { deletions, now, codec: nodeCodec });
+  const batch = await prepareBatch(items, { deletions, now });
   return { batch, readMs };
 }
 

@@ -17,8 +17,11 @@ export function envWith(database: string, overrides: Partial<Env> = {}): Env {
 export async function callApp(path: string, bindings: Env, init?: RequestInit): Promise<Response> {
   const ctx = createExecutionContext();
   const res = await createApp().fetch(new Request(`http://nexus${path}`, init), bindings, ctx);
+  // the body is read before the request's waitUntil work is waited on, as a client reads it while that work
+  // runs: a streamed download holds the pool open until its body is read (holdDatabase)
+  const body = res.body === null ? null : await res.arrayBuffer();
   await waitOnExecutionContext(ctx);
-  return res;
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
 /** A pool from inside the Worker runtime, through the same factory, for arranging test state. */
