@@ -85,5 +85,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796216337416,
     "hash": "5d317636dffe4b504384afcabf5e93191ee177149136d5f6ad33798e90205a59",
     "hasDown": true
+  },
+  {
+    "tag": "0014_thread_walk_estimate",
+    "when": 1796241859995,
+    "hash": "145adc4d341fe8d91b05c985dc69f29350f2c50f3e736fc8aa5f2e5836939efb",
+    "hasDown": true
   }
 ];

@@ -13,7 +13,7 @@ union all select 'idx', pg_get_indexdef(indexrelid) from pg_index i join pg_clas
 union all select 'type', n.nspname||'.'||t.typname||':'||t.typtype::text from pg_type t join pg_namespace n on n.oid=t.typnamespace where n.nspname not in ('pg_catalog','information_schema','pg_toast','drizzle')
 union all select 'enum', t.typname||':'||e.enumsortorder::text||':'||e.enumlabel from pg_enum e join pg_type t on t.oid=e.enumtypid
 union all select 'ext', extname||':'||extversion from pg_extension
-union all select 'proc', n.nspname||'.'||p.proname||'('||pg_get_function_identity_arguments(p.oid)||')' from pg_proc p join pg_namespace n on n.oid=p.pronamespace where n.nspname not in ('pg_catalog','information_schema','drizzle')
+union all select 'proc', n.nspname||'.'||p.proname||'('||pg_get_function_identity_arguments(p.oid)||'):'||p.provolatile::text||':'||p.prorows||':'||md5(p.prosrc) from pg_proc p join pg_namespace n on n.oid=p.pronamespace where n.nspname not in ('pg_catalog','information_schema','drizzle')
 union all select 'seq', seqrelid::regclass::text||':'||seqtypid::regtype::text||':'||seqstart||':'||seqincrement from pg_sequence s join pg_class c on c.oid=s.seqrelid join pg_namespace n on n.oid=c.relnamespace where n.nspname <> 'drizzle'
 union all select 'opc', opcname from pg_opclass where opcnamespace <> 'pg_catalog'::regnamespace
 union all select 'am', amname from pg_am
