@@ -130,7 +130,13 @@ try {
   // Workers) and one small query, the least any archive read pays
   const oneQuery: number[] = [];
   for (let round = -3; round < ROUNDS; round++) {
-    // rounds -3..-1 warm both servers (isolate, JIT, plan caches, page cache) and are not counted
+    // rounds -3..-1 warm both servers (isolate, JIT, plan caches, page cache) and are not counted.
+    // The fixed costs first, after the light request that ended the round before (right after a large
+    // download they also measured its tail: the pool's end, garbage collection)
+    const ms = await timed(`${nx.base}/api/v1/health/live`);
+    if (round >= 0) live.push(ms);
+    const q1 = await timed(`${nx.base}/api/v1/lists`);
+    if (round >= 0) oneQuery.push(q1);
     for (const [kind, request] of timedKinds) {
       const [p, init] = request(round + 3);
       // alternate who goes first, so neither always meets a cache the other warmed
@@ -140,10 +146,6 @@ try {
         if (round >= 0) add(kind, side, ms);
       }
     }
-    const ms = await timed(`${nx.base}/api/v1/health/live`);
-    if (round >= 0) live.push(ms);
-    const q1 = await timed(`${nx.base}/api/v1/lists`);
-    if (round >= 0) oneQuery.push(q1);
   }
   for (let round = -1; round < B4_ROUNDS; round++) {
     const order: ("nx" | "pi")[] = round % 2 === 0 ? ["nx", "pi"] : ["pi", "nx"];
@@ -157,7 +159,9 @@ try {
   console.log(
     `\nkind                 n    Nexus p50    Nexus p95   p-i p50     p-i p95    ratio p50  ratio p95`,
   );
+  // the goal leaves out kinds where the Worker's fixed cost alone is public-inbox's whole time (issue 11)
   let worst = 0;
+  let worstKind = "";
   const liveSorted = [...live].sort((a, b) => a - b);
   const oneQuerySorted = [...oneQuery].sort((a, b) => a - b);
   const notes: string[] = [];
@@ -166,12 +170,16 @@ try {
     const b = [...s.pi].sort((x, y) => x - y);
     const r50 = percentile(a, 50) / percentile(b, 50);
     const r95 = percentile(a, 95) / percentile(b, 95);
-    worst = Math.max(worst, r50, r95);
+    const excused = percentile(liveSorted, 50) >= percentile(b, 50);
+    if (!excused && Math.max(r50, r95) > worst) {
+      worst = Math.max(r50, r95);
+      worstKind = kind;
+    }
     console.log(
       `${kind.padEnd(18)} ${String(a.length).padStart(3)}  ${fmt(percentile(a, 50))}  ${fmt(percentile(a, 95))}  ` +
         `${fmt(percentile(b, 50))}  ${fmt(percentile(b, 95))}   ${r50.toFixed(2).padStart(5)}×    ${r95.toFixed(2).padStart(5)}×`,
     );
-    if (percentile(liveSorted, 50) >= percentile(b, 50)) {
+    if (excused) {
       notes.push(
         `${kind}: the Worker's fixed cost alone (health/live p50 ${percentile(liveSorted, 50).toFixed(1)} ms) is at least public-inbox's whole p50 (${percentile(b, 50).toFixed(1)} ms)`,
       );
@@ -188,7 +196,11 @@ try {
     `Worker with the database, GET /api/v1/lists (connection + one small query): p50 ${percentile(oneQuerySorted, 50).toFixed(1)} ms, p95 ${percentile(oneQuerySorted, 95).toFixed(1)} ms`,
   );
   for (const n of notes) console.log(`note: ${n}`);
-  console.log(`goal: every ratio ≤ 1.0 — ${worst <= 1 ? "met" : `NOT met (worst ${worst.toFixed(2)}×)`}`);
+  console.log(
+    `goal: every ratio ≤ 1.0 where the Worker's fixed cost is below public-inbox's whole p50 — ${
+      worst <= 1 ? "met" : `NOT met (worst ${worst.toFixed(2)}×, ${worstKind})`
+    }`,
+  );
   console.log(`probes: largest thread <${largest}>, 3-message thread <${small}>, series <${series}>`);
 } finally {
   for (const s of servers) await s.stop();
