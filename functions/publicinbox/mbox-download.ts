@@ -31,8 +31,14 @@ export interface MboxSource {
 
 /** The download of `emailIds` (not empty), in that order. */
 export async function gzippedMbox(emailIds: number[], source: MboxSource): Promise<Response> {
-  let pending = source.first ?? (await source.load(emailIds.slice(0, READ_BATCH)));
-  let read = source.first ? source.first.length : Math.min(READ_BATCH, emailIds.length);
+  // originals read and not yet written, and how many of emailIds have been read
+  let pending: Original[] = source.first ?? [];
+  let read = pending.length;
+  const readMore = async () => {
+    pending = await source.load(emailIds.slice(read, read + READ_BATCH));
+    read += READ_BATCH;
+  };
+  if (!source.first) await readMore();
   const filename = pending[0] ? source.name(pending[0]) : "no-subject";
   let finish = () => {};
   source.hold(new Promise<void>((resolve) => (finish = resolve)));
@@ -43,10 +49,7 @@ export async function gzippedMbox(emailIds: number[], source: MboxSource): Promi
     },
     async pull(controller) {
       try {
-        while (pending.length === 0 && read < emailIds.length) {
-          pending = await source.load(emailIds.slice(read, read + READ_BATCH));
-          read += READ_BATCH;
-        }
+        while (pending.length === 0 && read < emailIds.length) await readMore();
         if (pending.length === 0) {
           controller.enqueue(gz.end());
           controller.close();

@@ -34,14 +34,7 @@ async function raw(c: C, list: string, messageId: string): Promise<Response> {
   const originals = await messageOriginals(c.var.db, scope(list), messageId);
   if (originals.length === 0) return notFound(c, list, messageId);
   const messages = originals.map((o) => gunzip(o.raw));
-  const entries = messages.map(mboxrdEntry);
-  const body = new Uint8Array(entries.reduce((n, e) => n + e.length, 0));
-  let at = 0;
-  for (const e of entries) {
-    body.set(e, at);
-    at += e.length;
-  }
-  return new Response(body, {
+  return new Response(Buffer.concat(messages.map(mboxrdEntry)), {
     headers: {
       "content-type": `text/plain; charset=${rawCharset(messages[0]!)}`,
       "content-disposition": `inline; filename=${downloadName(originals[0]!.subject, { dropReply: true })}.txt`,
