@@ -1,6 +1,6 @@
 // npm start: the embedded default. Opens PGlite in NEXUS_DATA_DIR (default .data/), serves it through the local
 // WebSocket bridge, applies migrations, imports the sample archive on first start, and runs the Worker with
-// `wrangler dev` (scheduled test mode on) at http://127.0.0.1:8787 (PORT overrides). Ctrl-C stops everything.
+// workerd through Miniflare (the cron handler open at /cdn-cgi/handler/scheduled) at http://127.0.0.1:8787 (PORT overrides). Ctrl-C stops everything.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -10,7 +10,7 @@ import { dataDir, EMBEDDED_URL } from "./lib/embedded";
 import { type EmbeddedServer, serveEmbedded } from "./lib/embedded-server";
 import { importSource } from "./lib/import-source";
 import { applyMigrations } from "./lib/migrations";
-import { startWranglerDev, type WranglerDev } from "./lib/wrangler-dev";
+import { startWorker, type WorkerServer } from "./lib/worker-server";
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
@@ -36,12 +36,12 @@ try {
 }
 console.log(`[${elapsed()}] embedded Postgres open in ${dir}, bridge on ${server.address}`);
 
-let wrangler: WranglerDev | undefined;
+let worker: WorkerServer | undefined;
 let stopping = false;
 async function stop(code: number) {
   if (stopping) return;
   stopping = true;
-  await wrangler?.stop();
+  await worker?.stop();
   await server.close();
   process.exit(code);
 }
@@ -92,25 +92,19 @@ const vars = {
   ADMIN_TOKEN: adminToken,
   JWT_SECRET: jwtSecret,
 };
-wrangler = startWranglerDev({ port, vars, testScheduled: true });
-wrangler.child.on("exit", (code) => {
-  if (!stopping) {
-    console.error(`wrangler dev exited (${code}); stopping`);
-    void stop(code ?? 1);
-  }
-});
+worker = startWorker({ port, vars });
 
 // Tell the operator when the API answers ready.
 try {
-  await wrangler.ready(120_000);
-  const base = wrangler.base;
+  await worker.ready(120_000);
+  const base = worker.base;
   console.log(`[${elapsed()}] Nexus is ready at ${base}  (API ${base}/api/v1/lists, docs ${base}/api/docs)`);
   console.log(`  admin token (Authorization: Bearer …): ${adminToken}  — saved in ${tokenFile}`);
   console.log(
     "  first admin account: npm run user:create -- --email you@example.org --admin  (asks the password)",
   );
   console.log(
-    `  cron: curl "${base}/__scheduled?cron=*/5+*+*+*+*"   ·   Ctrl-C stops everything; data stays in ${dir}`,
+    `  cron: curl "${base}/cdn-cgi/handler/scheduled?cron=*/5+*+*+*+*"   ·   Ctrl-C stops everything; data stays in ${dir}`,
   );
 } catch (error) {
   if (!stopping) {

@@ -1,4 +1,4 @@
-// npm run bench:load — many clients at once against the Worker (`wrangler dev`, as `npm start` runs it) on the
+// npm run bench:load — many clients at once against the Worker (workerd through Miniflare, as `npm start` runs it) on the
 // kgdb-bugreport epoch, on both database targets in one run: the embedded default (PGlite behind the bridge, one
 // session at a time) and the native PostgreSQL with pgvector (a private cluster of this machine's server, real
 // sessions). A bounded number of clients each send the next request of a fixed mix (API, search, thread and
@@ -21,7 +21,7 @@ import { cloneEpoch, freePort, KGDB_BUNDLE, KGDB_LIST } from "../lib/lore-peers"
 import { applyMigrations } from "../lib/migrations";
 import { startCluster } from "../lib/pg-cluster";
 import { fmtMs, percentile } from "../lib/stats";
-import { startWranglerDev } from "../lib/wrangler-dev";
+import { startWorker } from "../lib/worker-server";
 
 const { values: args } = parseArgs({
   options: {
@@ -154,7 +154,7 @@ async function drive(mix: string[]) {
 const results: string[] = [];
 for (const name of TARGETS) {
   const target = name === "embedded" ? await embeddedTarget() : await nativeTarget();
-  const wrangler = startWranglerDev({ port: await freePort(), vars: target.vars, output: "ignore" });
+  const worker = startWorker({ port: await freePort(), vars: target.vars, output: "ignore" });
   try {
     await applyMigrations(target.database.pool);
     const summary = await importSource(target.database.pool, {
@@ -162,8 +162,8 @@ for (const name of TARGETS) {
       slug: KGDB_LIST,
     });
     await target.database.pool.query("VACUUM ANALYZE");
-    await wrangler.ready();
-    const mix = await requestMix(target.database, wrangler.base);
+    await worker.ready();
+    const mix = await requestMix(target.database, worker.base);
     log(`${name}: ${summary.imported} messages; ${mix.length} URLs; warming up`);
     for (const url of mix) await fetch(url).then((r) => r.arrayBuffer());
     log(`${name}: ${CLIENTS} clients for ${SECONDS} s`);
@@ -184,7 +184,7 @@ for (const name of TARGETS) {
     );
     log(results.at(-1)!);
   } finally {
-    await wrangler.stop();
+    await worker.stop();
     await target.close();
   }
 }

@@ -1,4 +1,4 @@
-// npm run bench:login — sign-in under wrangler dev on the embedded database: login p50/p95, beside a request
+// npm run bench:login — sign-in under workerd on the embedded database: login p50/p95, beside a request
 // the same route refuses before any database or Argon2 work (a body that is no JSON), and the same Argon2id
 // WebAssembly timed in Node. ROUNDS=N (default 40).
 //
@@ -15,7 +15,7 @@ import { nodeArgon2 } from "../lib/argon2-node";
 import { EMBEDDED_URL } from "../lib/embedded";
 import { serveEmbedded } from "../lib/embedded-server";
 import { applyMigrations } from "../lib/migrations";
-import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
+import { startWorker, type WorkerServer } from "../lib/worker-server";
 
 const ROUNDS = Number(process.env.ROUNDS ?? 40);
 const PORT = Number(process.env.PORT ?? 8798);
@@ -28,7 +28,7 @@ const database = createDatabase({
   webSocketConstructor: WebSocket,
   poolMax: 1,
 });
-let wrangler: WranglerDev | undefined;
+let worker: WorkerServer | undefined;
 
 const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -59,7 +59,7 @@ try {
     sql.push((performance.now() - t0) * 5);
   }
 
-  wrangler = startWranglerDev({
+  worker = startWorker({
     port: PORT,
     vars: {
       DATABASE_URL: EMBEDDED_URL,
@@ -68,8 +68,8 @@ try {
     },
     output: "ignore",
   });
-  await wrangler.ready();
-  const url = `${wrangler.base}/api/v1/auth/login`;
+  await worker.ready();
+  const url = `${worker.base}/api/v1/auth/login`;
   const post = async (body: string) => {
     const t0 = performance.now();
     const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body });
@@ -92,7 +92,7 @@ try {
   }
   const p = ARGON2_PARAMS;
   console.log(`\nArgon2id m=${p.memorySize} KiB, t=${p.passes}, p=${p.parallelism}; ${ROUNDS} rounds\n`);
-  line("login (Worker, wrangler dev)", login);
+  line("login (Worker, workerd)", login);
   line("refused before any work (400)", refused);
   line("Argon2id hash, same wasm in Node", node);
   const estimate = percentile(login, 50) - percentile(refused, 50) - percentile(sql, 50);
@@ -101,7 +101,7 @@ try {
       `of ${(percentile(sql, 50) / 5).toFixed(1)} ms); the same wasm in Node: ${percentile(node, 50).toFixed(1)} ms`,
   );
 } finally {
-  await wrangler?.stop();
+  await worker?.stop();
   await database.end();
   await embedded.close();
   rmSync(work, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // npm run bench:lore — the public-inbox face against public-inbox itself, in one run, on the same data: the kgdb
 // epoch served by public-inbox-httpd (Debian's public-inbox 1.9, a v2 inbox from public-inbox-init -V2 and
 // public-inbox-index, cached under .cache/) and by Nexus on the embedded default (PGlite behind the bridge, the
-// Worker under wrangler dev, as `npm start` runs it). Both on 127.0.0.1, requests interleaved, bodies read whole.
+// Worker under workerd, as `npm start` runs it). Both on 127.0.0.1, requests interleaved, bodies read whole.
 // Prints p50/p95 of each kind on both servers and the Nexus/public-inbox ratios; goal: every ratio ≤ 1.0. The
 // Worker's fixed cost is measured on /api/v1/health/live (no database) and printed beside them.
 import { execFileSync } from "node:child_process";
@@ -84,7 +84,7 @@ try {
     Server,
     Server & { bridge: string },
   ];
-  log(`public-inbox-httpd on ${pi.base}, Nexus (wrangler dev, embedded database) on ${nx.base}`);
+  log(`public-inbox-httpd on ${pi.base}, Nexus (workerd, embedded database) on ${nx.base}`);
 
   // the probes, chosen from the data: messages for /raw, the largest thread, a 3-message thread, a series
   const db = createDatabase({

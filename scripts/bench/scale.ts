@@ -1,5 +1,5 @@
 // npm run bench:scale — Nexus at lore's sizes, on the native PostgreSQL with pgvector (the closest thing to Neon
-// here), through HTTP (`wrangler dev`: the Workers runtime, a pool per request, as in production).
+// here), through HTTP (workerd through Miniflare, as `npm start` runs it: the Workers runtime, a pool per request, as in production).
 //
 // Builds one list from the real kgdb-bugreport epoch and grows it, as SQL copies of its messages, to each size
 // (each copy has its own Message-IDs, threads and thread trees, a day earlier than the one before; the authors
@@ -28,7 +28,7 @@ import { freePort } from "../lib/lore-peers";
 import { applyMigrations } from "../lib/migrations";
 import { startCluster } from "../lib/pg-cluster";
 import { fmtMs, p50p95 } from "../lib/stats";
-import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
+import { startWorker, type WorkerServer } from "../lib/worker-server";
 
 const { values: args } = parseArgs({
   options: {
@@ -115,7 +115,7 @@ const open = (name: string, poolMax = 2): Database =>
     poolMax,
   });
 let database: Database | undefined;
-let wrangler: WranglerDev | undefined;
+let worker: WorkerServer | undefined;
 
 interface Figure {
   size: number;
@@ -295,13 +295,13 @@ try {
       database = undefined;
       continue;
     }
-    wrangler = startWranglerDev({
+    worker = startWorker({
       port: await freePort(),
       vars: { DATABASE_URL: `${SERVER}/${DATABASE}_${size}`, NEXUS_WS_PROXY: bridge.address },
       output: "ignore",
     });
-    await wrangler.ready();
-    const base = `${wrangler.base}/api/v1`;
+    await worker.ready();
+    const base = `${worker.base}/api/v1`;
 
     // the pages' subjects: the largest thread, the most prolific author, a message with an embedding
     const { rows: facts } = await database.pool.query(
@@ -379,14 +379,14 @@ try {
       `\nslowest search: q=${params.get("q")} mode=${params.get("mode")}; its slowest statement (${slowest.ms.toFixed(1)} ms):`,
     );
     console.log(plan.rows.map((r: Record<string, string>) => r["QUERY PLAN"]).join("\n"));
-    await wrangler.stop();
-    wrangler = undefined;
+    await worker.stop();
+    worker = undefined;
     await database.end();
     database = undefined;
   }
   if (args.json) writeFileSync(args.json, `${JSON.stringify(figures, null, 2)}\n`);
 } finally {
-  await wrangler?.stop();
+  await worker?.stop();
   await database?.end();
   await bridge.close();
   cluster?.stop();

@@ -1,6 +1,6 @@
 // npm run bench:search — the search route on the kgdb-bugreport epoch, on the embedded default (PGlite behind
 // the local bridge), measured two ways side by side:
-//   HTTP: GET /api/v1/lists/kgdb-bugreport/search through `wrangler dev` (the Workers runtime, a pool per
+//   HTTP: GET /api/v1/lists/kgdb-bugreport/search through workerd (Miniflare, as `npm start` runs it: the Workers runtime, a pool per
 //         request as in production, readiness cache, JSON);
 //   SQL:  the same search (the route's own function: the same statements in the same order) on one warm
 //         Node pool through the same bridge.
@@ -19,7 +19,7 @@ import { serveEmbedded } from "../lib/embedded-server";
 import { importSource } from "../lib/import-source";
 import { applyMigrations } from "../lib/migrations";
 import { percentile } from "../lib/stats";
-import { startWranglerDev, type WranglerDev } from "../lib/wrangler-dev";
+import { startWorker, type WorkerServer } from "../lib/worker-server";
 
 // 20 rounds: 360 samples, so each p95 rests on 18 of them (with 10 the ratio of two p95s wandered 1.33–1.49 run to run)
 const ROUNDS = Number(process.env.ROUNDS ?? 20);
@@ -72,7 +72,7 @@ const database = createDatabase({
   webSocketConstructor: WebSocket,
   poolMax: 1,
 });
-let wrangler: WranglerDev | undefined;
+let worker: WorkerServer | undefined;
 
 /**
  * The imported messages SCALE-1 more times under new Message-IDs, each copy a year earlier, with the search
@@ -108,7 +108,7 @@ async function replicate(times: number): Promise<number> {
 const fmt = (ms: number) => `${ms.toFixed(1).padStart(6)} ms`;
 
 async function stopAll() {
-  await wrangler?.stop();
+  await worker?.stop();
   await database.end();
   await embedded.close();
   rmSync(work, { recursive: true, force: true });
@@ -124,14 +124,14 @@ try {
   // statistics. A server's autovacuum does this on its own; here the bench does it once, as a deployment would.
   await database.pool.query("VACUUM ANALYZE");
 
-  wrangler = startWranglerDev({
+  worker = startWorker({
     port: PORT,
     vars: { DATABASE_URL: EMBEDDED_URL, NEXUS_WS_PROXY: embedded.address },
     output: "ignore",
   });
-  const base = wrangler.base;
-  await wrangler.ready();
-  log(`wrangler dev ready on ${base}; ${QUERIES.length} queries × ${ROUNDS} rounds each way`);
+  const base = worker.base;
+  await worker.ready();
+  log(`workerd ready on ${base}; ${QUERIES.length} queries × ${ROUNDS} rounds each way`);
 
   const timings = new Map<string, { http: number[]; sql: number[] }>();
   const record = (cls: string, kind: "http" | "sql", ms: number) => {

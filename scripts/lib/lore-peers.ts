@@ -10,12 +10,12 @@ import { EMBEDDED_URL } from "./embedded";
 import { serveEmbedded } from "./embedded-server";
 import { importSource } from "./import-source";
 import { applyMigrations } from "./migrations";
-import { startWranglerDev } from "./wrangler-dev";
+import { startWorker } from "./worker-server";
 
 /**
  * The two servers the lore face is compared against (tests in test/peers, npm run bench:lore), on the same
  * public-inbox v2 epoch: public-inbox's own `public-inbox-httpd` (Debian's public-inbox 1.9) serving a v2 inbox
- * built with public-inbox-init -V2 and public-inbox-index, and Nexus under `wrangler dev` on an embedded
+ * built with public-inbox-init -V2 and public-inbox-index, and Nexus under workerd (Miniflare, as `npm start` runs it) on an embedded
  * database the epoch was imported into. Both listen on 127.0.0.1 only.
  */
 
@@ -139,7 +139,7 @@ export async function startPublicInboxHttpd(inbox: string, list: string): Promis
       break;
     } catch (error) {
       await stopGroup(child);
-      if (attempt === 3) throw error; // as for wrangler: the port may have been taken meanwhile
+      if (attempt === 3) throw error; // the port may have been taken meanwhile
     }
   }
   return {
@@ -153,7 +153,7 @@ export async function startPublicInboxHttpd(inbox: string, list: string): Promis
 
 /**
  * Nexus on the embedded default (as `npm start` runs it): PGlite in a temporary folder behind the bridge, the
- * migrations, the epoch imported with the importer, VACUUM ANALYZE, then the Worker under `wrangler dev`.
+ * migrations, the epoch imported with the importer, VACUUM ANALYZE, then the Worker under workerd (Miniflare, as `npm start` runs it).
  */
 export async function startNexus(gitDir: string, list: string): Promise<Server & { bridge: string }> {
   const data = mkdtempSync(join(tmpdir(), "nexus-lore-"));
@@ -164,9 +164,9 @@ export async function startNexus(gitDir: string, list: string): Promise<Server &
     webSocketConstructor: WebSocket,
     poolMax: 1,
   });
-  let wrangler: ReturnType<typeof startWranglerDev> | undefined;
+  let worker: ReturnType<typeof startWorker> | undefined;
   const stop = async () => {
-    await wrangler?.stop();
+    await worker?.stop();
     await database.end().catch(() => {});
     await embedded.close();
     rmSync(data, { recursive: true, force: true });
@@ -175,22 +175,14 @@ export async function startNexus(gitDir: string, list: string): Promise<Server &
     await applyMigrations(database.pool);
     await importSource(database.pool, { source: gitDir, slug: list });
     await database.pool.query("VACUUM ANALYZE");
-    // a free port can be taken by another process before wrangler binds it (tests of other checkouts run
-    // beside these): then wrangler exits, and another port is tried
-    for (let attempt = 1; ; attempt++) {
-      wrangler = startWranglerDev({
-        port: await freePort(),
-        vars: { DATABASE_URL: EMBEDDED_URL, NEXUS_WS_PROXY: embedded.address },
-        output: "ignore",
-      });
-      try {
-        await wrangler.ready(120_000);
-        return { base: wrangler.base, bridge: embedded.address, stop };
-      } catch (error) {
-        await wrangler.stop();
-        if (attempt === 3 || !/exited before/.test((error as Error).message)) throw error;
-      }
-    }
+    // port 0: the runtime binds a free port itself (no race with the tests of other checkouts running beside these)
+    worker = startWorker({
+      port: 0,
+      vars: { DATABASE_URL: EMBEDDED_URL, NEXUS_WS_PROXY: embedded.address },
+      output: "ignore",
+    });
+    await worker.ready(120_000);
+    return { base: worker.base, bridge: embedded.address, stop };
   } catch (error) {
     await stop();
     throw error;
