@@ -1,5 +1,6 @@
 import type { Original } from "../../db/queries/lore";
 import { gunzip, gzipWriter } from "../lib/compression";
+import { MAX_CACHED_DOWNLOAD } from "./download-cache";
 import { mboxrdEntry } from "./mboxrd";
 
 /**
@@ -27,7 +28,18 @@ export interface MboxSource {
   name: (first: Original) => string;
   /** told when the body is read to its end (or given up): the database must stay open until then */
   hold: (reading: Promise<unknown>) => void;
+  /** given the whole compressed body once it was sent, unless it grew past MAX_CACHED_DOWNLOAD (download-cache.ts) */
+  keep?: (chunks: Uint8Array[], filename: string) => void;
 }
+
+/** A gzipped mboxrd answer. */
+export const mboxResponse = (body: ReadableStream<Uint8Array> | Uint8Array, filename: string) =>
+  new Response(body, {
+    headers: {
+      "content-type": "application/gzip",
+      "content-disposition": `inline; filename=${filename}.mbox.gz`,
+    },
+  });
 
 /** The download of `emailIds` (not empty), in that order. */
 export async function gzippedMbox(emailIds: number[], source: MboxSource): Promise<Response> {
@@ -43,22 +55,32 @@ export async function gzippedMbox(emailIds: number[], source: MboxSource): Promi
   let finish = () => {};
   source.hold(new Promise<void>((resolve) => (finish = resolve)));
   const gz = gzipWriter();
+  let kept: Uint8Array[] | null = source.keep ? [] : null;
+  let keptBytes = 0;
+  const send = (controller: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array) => {
+    controller.enqueue(chunk);
+    if (!kept) return;
+    keptBytes += chunk.byteLength;
+    if (keptBytes > MAX_CACHED_DOWNLOAD) kept = null;
+    else kept.push(chunk);
+  };
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      controller.enqueue(gz.header);
+      send(controller, gz.header);
     },
     async pull(controller) {
       try {
         while (pending.length === 0 && read < emailIds.length) await readMore();
         if (pending.length === 0) {
-          controller.enqueue(gz.end());
+          send(controller, gz.end());
           controller.close();
+          if (kept) source.keep?.(kept, filename);
           finish();
           return;
         }
         const piece = pending.slice(0, PIECE);
         pending = pending.slice(PIECE);
-        controller.enqueue(gz.piece(Buffer.concat(piece.map((o) => mboxrdEntry(gunzip(o.raw))))));
+        send(controller, gz.piece(Buffer.concat(piece.map((o) => mboxrdEntry(gunzip(o.raw))))));
       } catch (error) {
         finish();
         throw error;
@@ -66,10 +88,5 @@ export async function gzippedMbox(emailIds: number[], source: MboxSource): Promi
     },
     cancel: () => finish(),
   });
-  return new Response(body, {
-    headers: {
-      "content-type": "application/gzip",
-      "content-disposition": `inline; filename=${filename}.mbox.gz`,
-    },
-  });
+  return mboxResponse(body, filename);
 }

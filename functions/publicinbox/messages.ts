@@ -10,8 +10,9 @@ import {
 import type { AppBindings } from "../env";
 import { gunzip } from "../lib/compression";
 import { atomFeed, messageUrl } from "./atom";
+import { cachedDownload, downloadKey, keepDownload, sameIds } from "./download-cache";
 import { messagePage, threadPage } from "./html-stub";
-import { gzippedMbox, READ_BATCH } from "./mbox-download";
+import { gzippedMbox, mboxResponse, READ_BATCH } from "./mbox-download";
 import { downloadName, mboxrdEntry, rawCharset } from "./mboxrd";
 import { escapeMessageId } from "./message-id-path";
 import { ALL_LISTS, type LoreRoute } from "./paths";
@@ -42,15 +43,25 @@ async function raw(c: C, list: string, messageId: string): Promise<Response> {
   });
 }
 
+/**
+ * A thread's download, from the isolate's cache when the thread still has the members it was made from
+ * (download-cache.ts): then only the member ids are read. `Cache-Control: no-cache` skips the cache.
+ */
 async function threadMbox(c: C, list: string, messageId: string): Promise<Response> {
-  const { emailIds, first } = await threadDownload(c.var.db, scope(list), messageId, READ_BATCH);
+  const key = downloadKey(list, messageId);
+  const cached = /no-cache/i.test(c.req.header("cache-control") ?? "") ? undefined : cachedDownload(key);
+  const { emailIds, first } = await threadDownload(c.var.db, scope(list), messageId, cached ? 0 : READ_BATCH);
   if (emailIds.length === 0) return notFound(c, list, messageId);
+  if (cached && sameIds(cached.emailIds, emailIds)) {
+    return mboxResponse(cached.body, cached.filename);
+  }
   return gzippedMbox(emailIds, {
-    first,
+    first: cached ? undefined : first,
     load: (batch) => originalsOf(c.var.db, batch),
     // public-inbox names the file after the thread's first message, "Re: " and all
     name: (first) => downloadName(`x${first.subject}`).replace(/^x-?/, "") || "no-subject",
     hold: c.var.holdDatabase,
+    keep: (chunks, filename) => keepDownload(key, { emailIds, filename, chunks }),
   });
 }
 
