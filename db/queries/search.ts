@@ -79,17 +79,36 @@ export const LINE_TEST_WINDOW = 250;
  * wins when the candidates exceed √(6 × window × size). Both counts are the planner's estimates, from one
  * EXPLAIN (no execution): the candidates, and the messages the filters (the list) leave.
  */
-async function walksDateIndex(db: Db, candidates: SQL, filters: SQL, window: number): Promise<boolean> {
+async function walksDateIndex(
+  db: Db,
+  candidates: SQL,
+  filters: SearchFilters,
+  window: number,
+): Promise<boolean> {
+  // The walk cannot win when the list is at most 6 × window messages (the candidates are at most all of it), so
+  // a list known to be that small needs no EXPLAIN: most lists are, and it is one round trip of a search's four.
+  const key = filters.listSlug ?? "";
+  const known = listSizes.get(key);
+  if (known && Date.now() - known.at < LIST_SIZE_TTL_MS && known.size <= 6 * window) return false;
   type Plan = { "Plan Rows": number; "Parent Relationship"?: string; Plans?: Plan[] };
   const result = await db.execute<{ "QUERY PLAN": [{ Plan: Plan }] }>(
-    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM emails WHERE ${candidates} UNION ALL SELECT 1 FROM emails WHERE ${filters}`,
+    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM emails WHERE ${candidates} UNION ALL SELECT 1 FROM emails WHERE ${whereAll(filterSql(filters))}`,
   );
   // the Append's two members, in the order written (their sub-selects hang below them)
   const [matches, size] = (result.rows[0]?.["QUERY PLAN"][0]?.Plan.Plans ?? [])
     .filter((p) => p["Parent Relationship"] === "Member")
     .map((p) => p["Plan Rows"]);
+  // the list's own size, when nothing but the list narrows it (other filters only make it smaller)
+  if (Object.entries(filters).every(([k, v]) => k === "listSlug" || v === undefined)) {
+    listSizes.set(key, { size: size ?? 0, at: Date.now() });
+  }
   return (matches ?? 0) > Math.sqrt(6 * window * (size ?? 0));
 }
+
+/** The planner's estimate of each list's size (key: the slug, "" for all lists), as walksDateIndex last saw it. */
+const listSizes = new Map<string, { size: number; at: number }>();
+/** How long an estimate stands: a list grows past 6 × window slowly, and the walk is only faster, not needed. */
+const LIST_SIZE_TTL_MS = 10 * 60_000;
 
 /**
  * Two steps, each bounded by the window. `candidates` (CompiledQuery.candidates: what the indexes answer, so
@@ -112,7 +131,7 @@ export async function lexicalCandidates(
       `${r}.lex_rank + ${BODY_WEIGHT}::float8 * ${r}.body_rank DESC, ${r}.date DESC, ${r}.email_id DESC`,
     );
   const candidates = whereAll([q.candidates, ...filterSql(filters)]);
-  const walk = await walksDateIndex(db, candidates, whereAll(filterSql(filters)), window);
+  const walk = await walksDateIndex(db, candidates, filters, window);
   const result = await db.execute<{
     email_id: string;
     thread_id: string;

@@ -72,3 +72,27 @@ it("ranks only the newest matches when more match than the window holds, and say
   expect(exact.more).toBe(false);
   expect(exact.numbers).toEqual([9, 8, 7, 6, 5]);
 });
+
+it("asks the planner about a small list once: then it knows the date walk cannot win", async () => {
+  const pool = database.pool as unknown as { query: (...a: unknown[]) => Promise<unknown> };
+  const query = pool.query;
+  const seen: string[] = [];
+  pool.query = function (this: unknown, ...a: unknown[]) {
+    const text = a[0] as string | { text: string };
+    seen.push(typeof text === "string" ? text : text.text);
+    return query.apply(this, a);
+  };
+  try {
+    const first = await search(40);
+    const explains = () => seen.filter((t) => /^\s*EXPLAIN/.test(t)).length;
+    // the estimate may be known already from the tests above (the same list): at most one EXPLAIN
+    expect(explains()).toBeLessThanOrEqual(1);
+    seen.length = 0;
+    const again = await search(40);
+    expect(explains()).toBe(0);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(again).toEqual(first);
+  } finally {
+    pool.query = query;
+  }
+});
