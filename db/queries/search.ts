@@ -133,7 +133,7 @@ export async function lexicalCandidates(
   const candidates = whereAll([q.candidates, ...filterSql(filters)]);
   const walk = await walksDateIndex(db, candidates, filters, window);
   const result = await db.execute<{
-    email_id: string;
+    email_id: string | null;
     thread_id: string;
     lex_rank: number;
     body_rank: number;
@@ -155,17 +155,20 @@ export async function lexicalCandidates(
       ORDER BY ${order("r")}
       LIMIT ${limit}
     )
-    SELECT kept.email_id, tm.thread_id, kept.lex_rank, kept.body_rank,
-      (SELECT count(*) FROM newest) > ${window} AS more
-    FROM kept JOIN thread_memberships tm ON tm.email_id = kept.email_id
+    SELECT kept.email_id, tm.thread_id, kept.lex_rank, kept.body_rank, w.more
+    FROM (SELECT (SELECT count(*) FROM newest) > ${window} AS more) w
+      LEFT JOIN (kept JOIN thread_memberships tm ON tm.email_id = kept.email_id) ON TRUE
     ORDER BY ${order("kept")}`);
-  const hits = result.rows.map((r) => ({
-    emailId: Number(r.email_id),
-    threadId: Number(r.thread_id),
-    lexRank: r.lex_rank,
-    bodyRank: r.body_rank,
-    score: r.lex_rank + BODY_WEIGHT * r.body_rank,
-  }));
+  // one row with no email when nothing in the window passed `where`: it still tells whether there was more
+  const hits = result.rows
+    .filter((r) => r.email_id !== null)
+    .map((r) => ({
+      emailId: Number(r.email_id),
+      threadId: Number(r.thread_id),
+      lexRank: r.lex_rank,
+      bodyRank: r.body_rank,
+      score: r.lex_rank + BODY_WEIGHT * r.body_rank,
+    }));
   return { hits, more: result.rows[0]?.more === true };
 }
 

@@ -38,10 +38,10 @@ beforeAll(async () => {
 });
 afterAll(() => database.end());
 
-async function search(window: number) {
+async function search(window: number, q = "needle") {
   const { hits, more } = await lexicalCandidates(
     database.db,
-    compileQuery(parseQuery("needle")),
+    compileQuery(parseQuery(q)),
     { listSlug: "window" },
     5,
     window,
@@ -95,4 +95,10 @@ it("asks the planner about a small list once: then it knows the date walk cannot
   } finally {
     pool.query = query;
   }
+});
+
+it("says there was more when the window's candidates all fail the exact test", async () => {
+  // q: tests quoted lines, which no message has: every message is a candidate, none passes
+  expect(await search(5, "q:needle")).toEqual({ numbers: [], more: true });
+  expect(await search(40, "q:needle")).toEqual({ numbers: [], more: false });
 });
