@@ -1,6 +1,7 @@
 // npm start: the embedded default. Opens PGlite in NEXUS_DATA_DIR (default .data/), serves it through the local
-// WebSocket bridge, applies migrations, imports the sample archive on first start, and runs the Worker with
-// workerd through Miniflare (the cron handler open at /cdn-cgi/handler/scheduled) at http://127.0.0.1:8787 (PORT overrides). Ctrl-C stops everything.
+// WebSocket bridge, applies migrations, imports the sample archive on first start, and runs the Worker in workerd
+// through Miniflare (the cron handler open at /cdn-cgi/handler/scheduled) at http://127.0.0.1:8787 (PORT
+// overrides). Ctrl-C stops everything.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";

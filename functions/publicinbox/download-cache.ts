@@ -8,7 +8,7 @@
 
 const MAX_BYTES = 16 * 1024 * 1024;
 /** a larger download is not kept: a few giant threads would push out every series */
-const MAX_ENTRY_BYTES = 2 * 1024 * 1024;
+export const MAX_CACHED_DOWNLOAD = 2 * 1024 * 1024;
 
 export interface CachedDownload {
   emailIds: number[];
@@ -38,7 +38,7 @@ export function keepDownload(
 ): void {
   forget(key);
   const body = Buffer.concat(entry.chunks);
-  if (body.byteLength > MAX_ENTRY_BYTES) return;
+  if (body.byteLength > MAX_CACHED_DOWNLOAD) return;
   entries.set(key, { emailIds: entry.emailIds, filename: entry.filename, body });
   total += body.byteLength;
   for (const [oldest] of entries) {
@@ -55,6 +55,3 @@ function forget(key: string): void {
 }
 
 export const sameIds = (a: number[], b: number[]) => a.length === b.length && a.every((id, i) => id === b[i]);
-
-/** The largest entry this cache keeps (for the tests). */
-export const MAX_CACHED_DOWNLOAD = MAX_ENTRY_BYTES;

@@ -154,7 +154,7 @@ async function drive(mix: string[]) {
 const results: string[] = [];
 for (const name of TARGETS) {
   const target = name === "embedded" ? await embeddedTarget() : await nativeTarget();
-  const worker = startWorker({ port: await freePort(), vars: target.vars, output: "ignore" });
+  const worker = startWorker({ port: 0, vars: target.vars, output: "ignore" });
   try {
     await applyMigrations(target.database.pool);
     const summary = await importSource(target.database.pool, {

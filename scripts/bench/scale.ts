@@ -296,7 +296,7 @@ try {
       continue;
     }
     worker = startWorker({
-      port: await freePort(),
+      port: 0,
       vars: { DATABASE_URL: `${SERVER}/${DATABASE}_${size}`, NEXUS_WS_PROXY: bridge.address },
       output: "ignore",
     });

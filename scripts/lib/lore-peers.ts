@@ -15,8 +15,8 @@ import { startWorker } from "./worker-server";
 /**
  * The two servers the lore face is compared against (tests in test/peers, npm run bench:lore), on the same
  * public-inbox v2 epoch: public-inbox's own `public-inbox-httpd` (Debian's public-inbox 1.9) serving a v2 inbox
- * built with public-inbox-init -V2 and public-inbox-index, and Nexus under workerd (Miniflare, as `npm start` runs it) on an embedded
- * database the epoch was imported into. Both listen on 127.0.0.1 only.
+ * built with public-inbox-init -V2 and public-inbox-index, and Nexus in workerd (as `npm start` runs it) on an
+ * embedded database the epoch was imported into. Both listen on 127.0.0.1 only.
  */
 
 const root = resolve(import.meta.dirname, "../..");
@@ -153,7 +153,7 @@ export async function startPublicInboxHttpd(inbox: string, list: string): Promis
 
 /**
  * Nexus on the embedded default (as `npm start` runs it): PGlite in a temporary folder behind the bridge, the
- * migrations, the epoch imported with the importer, VACUUM ANALYZE, then the Worker under workerd (Miniflare, as `npm start` runs it).
+ * migrations, the epoch imported with the importer, VACUUM ANALYZE, then the Worker in workerd (worker-server.ts).
  */
 export async function startNexus(gitDir: string, list: string): Promise<Server & { bridge: string }> {
   const data = mkdtempSync(join(tmpdir(), "nexus-lore-"));
