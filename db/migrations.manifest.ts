@@ -91,5 +91,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796241859995,
     "hash": "145adc4d341fe8d91b05c985dc69f29350f2c50f3e736fc8aa5f2e5836939efb",
     "hasDown": true
+  },
+  {
+    "tag": "0015_search_hit_details",
+    "when": 1796277544875,
+    "hash": "2ba50f1e86e9c60f32d86ca83fc5aab1a1ba767a78b06a6ce8e9e5db1494c523",
+    "hasDown": true
   }
 ];

@@ -42,12 +42,18 @@ function whereAll(parts: (SQL | null)[]): SQL {
 export interface LexicalHit {
   emailId: number;
   threadId: number;
-  /** ts_rank_cd over lex_ts (subject A, author B). */
-  lexRank: number;
-  /** ts_rank_cd over body_ts. */
-  bodyRank: number;
-  score: number;
+  /** ts_rank_cd over lex_ts (subject A, author B); null when hits are in date order (nothing ranked). */
+  lexRank: number | null;
+  /** ts_rank_cd over body_ts; null in date order. */
+  bodyRank: number | null;
+  score: number | null;
 }
+
+/**
+ * How lexical hits are ordered: by rank (ts_rank_cd, then newest), or newest first as public-inbox orders its
+ * search results unless asked for relevance (`&r`): then nothing is ranked, and body_ts is not read at all.
+ */
+export type SearchOrder = "relevance" | "date";
 
 /**
  * The ranking tsqueries, computed once: plainto_tsquery is STABLE, so written inline in the select list it
@@ -118,44 +124,50 @@ const LIST_SIZE_TTL_MS = 10 * 60_000;
  * predicate it sorted every message of the list), then ranked; the best `limit` are kept and only those joined
  * to their threads (every stored email has a thread). The CTEs are MATERIALIZED: inlined, the planner re-ranked
  * the kept rows (re-reading body_ts) for the final sort. One candidate beyond the window tells `more`.
+ * In date order nothing is ranked, and when the candidates are the exact answer (`exact`: plain words, most
+ * queries) the kept rows are the newest candidates themselves, with no second read of their rows.
  */
 export async function lexicalCandidates(
   db: Db,
-  q: { where: SQL; candidates: SQL; lexQuery: SQL | null; bodyQuery: SQL | null },
+  q: { where: SQL; candidates: SQL; exact?: boolean; lexQuery: SQL | null; bodyQuery: SQL | null },
   filters: SearchFilters,
   limit: number,
   window = RANK_WINDOW,
+  by: SearchOrder = "relevance",
 ): Promise<{ hits: LexicalHit[]; more: boolean }> {
+  const ranked = by === "relevance";
   const order = (r: string) =>
     sql.raw(
-      `${r}.lex_rank + ${BODY_WEIGHT}::float8 * ${r}.body_rank DESC, ${r}.date DESC, ${r}.email_id DESC`,
+      `${ranked ? `${r}.lex_rank + ${BODY_WEIGHT}::float8 * ${r}.body_rank DESC, ` : ""}${r}.date DESC, ${r}.email_id DESC`,
     );
   const candidates = whereAll([q.candidates, ...filterSql(filters)]);
   const walk = await walksDateIndex(db, candidates, filters, window);
-  const result = await db.execute<{
-    email_id: string | null;
-    thread_id: string;
-    lex_rank: number;
-    body_rank: number;
-    more: boolean;
-  }>(sql`
-    WITH ${rankQueries(q)}, newest AS MATERIALIZED (
-      SELECT emails.id FROM emails
-      WHERE ${candidates}
-      ORDER BY ${walk ? sql`emails.date` : sql`emails.date + interval '0 s'`} DESC, emails.id DESC
-      LIMIT ${window + 1}
-    ), kept AS MATERIALIZED (
-      SELECT r.* FROM (
-        SELECT emails.id AS email_id, emails.date,
-          coalesce(ts_rank_cd(emails.lex_ts, q.lq), 0)::float8 AS lex_rank,
-          coalesce(ts_rank_cd(emails.body_ts, q.bq), 0)::float8 AS body_rank
+  const rank = (vector: string, query: string) =>
+    ranked ? sql.raw(`coalesce(ts_rank_cd(emails.${vector}, q.${query}), 0)::float8`) : sql`NULL::float8`;
+  const kept =
+    !ranked && q.exact
+      ? sql`SELECT id AS email_id, date FROM newest LIMIT ${Math.min(limit, window)}`
+      : sql`SELECT r.* FROM (
+        SELECT emails.id AS email_id, emails.date, ${rank("lex_ts", "lq")} AS lex_rank, ${rank("body_ts", "bq")} AS body_rank
         FROM q, (SELECT id FROM newest LIMIT ${window}) w JOIN emails ON emails.id = w.id
         WHERE ${q.where}
       ) r
       ORDER BY ${order("r")}
-      LIMIT ${limit}
-    )
-    SELECT kept.email_id, tm.thread_id, kept.lex_rank, kept.body_rank, w.more
+      LIMIT ${limit}`;
+  const result = await db.execute<{
+    email_id: string | null;
+    thread_id: string;
+    lex_rank: number | null;
+    body_rank: number | null;
+    more: boolean;
+  }>(sql`
+    WITH ${rankQueries(q)}, newest AS MATERIALIZED (
+      SELECT emails.id, emails.date FROM emails
+      WHERE ${candidates}
+      ORDER BY ${walk ? sql`emails.date` : sql`emails.date + interval '0 s'`} DESC, emails.id DESC
+      LIMIT ${window + 1}
+    ), kept AS MATERIALIZED (${kept})
+    SELECT kept.email_id, tm.thread_id, ${ranked ? sql`kept.lex_rank, kept.body_rank` : sql`NULL::float8 AS lex_rank, NULL::float8 AS body_rank`}, w.more
     FROM (SELECT (SELECT count(*) FROM newest) > ${window} AS more) w
       LEFT JOIN (kept JOIN thread_memberships tm ON tm.email_id = kept.email_id) ON TRUE
     ORDER BY ${order("kept")}`);
@@ -167,7 +179,7 @@ export async function lexicalCandidates(
       threadId: Number(r.thread_id),
       lexRank: r.lex_rank,
       bodyRank: r.body_rank,
-      score: r.lex_rank + BODY_WEIGHT * r.body_rank,
+      score: r.lex_rank === null || r.body_rank === null ? null : r.lex_rank + BODY_WEIGHT * r.body_rank,
     }));
   return { hits, more: result.rows[0]?.more === true };
 }
@@ -322,37 +334,18 @@ export interface HitDetail {
 
 /**
  * Display fields (with the hit's thread), a ts_headline snippet of the indexed body text and which parts
- * matched, for the hits shown on the page only (ts_headline re-parses the text: never run it over every candidate).
+ * matched, for the hits shown on the page only (ts_headline re-parses the text: never run it over every
+ * candidate). The statement is the function search_hit_details (migration 0015, which says how the snippet is
+ * found): planned once per backend instead of once per request.
  */
 export async function hitDetails(
   db: Db,
   emailIds: number[],
   q: { lexQuery: SQL | null; bodyQuery: SQL | null },
-  /**
-   * The search text recipe: its configuration, the body text body_ts indexes, ts_headline options and the
-   * StartSel they set (how a headline shows it marked a match).
-   */
-  text: {
-    config: string;
-    preparedBodySql: (alias: string) => string;
-    headlineOptions: string;
-    markStart: string;
-  },
+  /** The search configuration, ts_headline options and the StartSel they set (how a headline marks a match). */
+  text: { config: string; headlineOptions: string; markStart: string },
 ): Promise<Map<number, HitDetail>> {
-  const { config, headlineOptions, markStart } = text;
   if (emailIds.length === 0) return new Map();
-  // The recipe's body text (code, not input) over the first 8,000 characters only (the lateral `x`): its
-  // regular expressions and ts_headline cost grow with the text (measured: ~1 ms per hit at 20,000). The
-  // laterals are fenced (OFFSET 0) so each is computed once per row: flattened, every use of `x.body`
-  // detoasted and cut the body again, and `p.text` re-ran the regular expressions.
-  // ts_headline runs only where the body matches (`h`, which also answers in_body): elsewhere it has nothing to
-  // mark, and its unmarked answer (the text's first words) is what the plain excerpt gives for a fraction of the
-  // cost. It reads the first 2,000 characters first, and all 8,000 only when they hold no match: its cost grows
-  // with the matches it weighs (a patch naming the searched word 29 times took 7 ms alone), and the first match
-  // is a fine place for a snippet. The excerpt collapses whitespace in the first 1,000 characters only.
-  const headline = (body: SQL) => sql`ts_headline(${config}::regconfig, ${body}, q.bq, ${headlineOptions})`;
-  const snippet = sql`CASE WHEN h.first IS NULL THEN left(regexp_replace(left(p.text, 1000), '\\s+', ' ', 'g'), 240)
-    WHEN strpos(h.first, ${markStart}) > 0 THEN h.first ELSE ${headline(sql`p.text`)} END`;
   const result = await db.execute<{
     email_id: string;
     message_id: string;
@@ -374,23 +367,8 @@ export async function hitDetails(
     last_date: string;
     message_count: number;
     has_patches: boolean;
-  }>(sql`
-    WITH ${rankQueries(q)}
-    SELECT emails.id AS email_id, emails.message_id, emails.subject, emails.date, a.id AS author_id, a.email AS author_email,
-      a.canonical_name AS author_name, emails.patch_type, emails.series_id, ${snippet} AS snippet,
-      coalesce(ts_filter(emails.lex_ts, '{a}') @@ q.lq, false) AS in_subject,
-      coalesce(ts_filter(emails.lex_ts, '{b}') @@ q.lq, false) AS in_author,
-      h.first IS NOT NULL AS in_body,
-      t.id AS thread_id, l.slug AS list, t.subject AS thread_subject, t.start_date, t.last_date,
-      t.message_count, t.has_patches
-    FROM q, emails JOIN authors a ON a.id = emails.author_id
-      JOIN thread_memberships tm ON tm.email_id = emails.id JOIN threads t ON t.id = tm.thread_id
-      JOIN mailing_lists l ON l.id = t.mailing_list_id
-      CROSS JOIN LATERAL (SELECT left(emails.body, 8000) AS body OFFSET 0) AS x
-      CROSS JOIN LATERAL (SELECT ${sql.raw(text.preparedBodySql("x"))} AS text OFFSET 0) AS p
-      CROSS JOIN LATERAL (SELECT CASE WHEN emails.body_ts @@ q.bq THEN ${headline(sql`left(p.text, 2000)`)} END
-        AS first OFFSET 0) AS h
-    WHERE emails.id = ANY(${sql.param(emailIds)}::bigint[])`);
+  }>(sql`SELECT * FROM search_hit_details(${sql.param(emailIds)}::bigint[], ${q.lexQuery ?? sql`NULL`}::tsquery,
+    ${q.bodyQuery ?? sql`NULL`}::tsquery, ${text.config}::regconfig, ${text.headlineOptions}, ${text.markStart})`);
   const out = new Map<number, HitDetail>();
   for (const r of result.rows) {
     out.set(Number(r.email_id), {

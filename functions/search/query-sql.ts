@@ -25,6 +25,8 @@ export interface CompiledQuery {
    * search takes the newest candidates by this, then tests `where` on those alone (db/queries/search.ts).
    */
   candidates: SQL;
+  /** Whether `candidates` is `where` itself (no exact test beyond the indexes): then it alone answers. */
+  exact: boolean;
   /**
    * Whether the query tests body lines (q:, dfa:, dfb:): each such test parses a whole body (about 1 ms), so
    * ranked search takes a smaller window of candidates for it (LINE_TEST_WINDOW).
@@ -272,10 +274,12 @@ function isFilter(node: QueryNode): boolean {
 export function compileQuery(node: QueryNode): CompiledQuery {
   const positive = positiveTextTerms(node);
   const filters = (node.kind === "and" ? node.children : [node]).filter(isFilter);
+  const candidates = candidatePredicate(node);
   return {
     filters: filters.length ? sql`(${sql.join(filters.map(predicate), sql` AND `)})` : null,
     where: predicate(node),
-    candidates: candidatePredicate(node).sql ?? sql`TRUE`,
+    candidates: candidates.sql ?? sql`TRUE`,
+    exact: candidates.exact && candidates.sql !== null,
     testsLines: textTerms(node).some((t) => LINE_TESTS.includes(t.term.field)),
     lexQuery: orQueries(positive.filter((t) => LEX_RANKED.includes(t.field))),
     bodyQuery: orQueries(positive.filter((t) => BODY_RANKED.includes(t.field))),

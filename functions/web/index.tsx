@@ -103,10 +103,14 @@ async function search(c: C, slug: string | null) {
   const offset = offsetParam.safeParse(c.req.query("o"));
   const o = offset.success ? offset.data : 0;
   const modeOk = (PAGE_MODES as readonly string[]).includes(mode);
-  const props = { ctx, q, mode: modeOk ? mode : "lexical", offset: o, pageSize: RESULTS_PER_PAGE };
+  // lore's `r`: results by relevance; without it, newest first (public-inbox's own test: defined and not "0")
+  const r = c.req.query("r");
+  const relevance = r !== undefined && r !== "0";
+  const props = { ctx, q, mode: modeOk ? mode : "lexical", relevance, offset: o, pageSize: RESULTS_PER_PAGE };
   const parsed = searchQuery.safeParse({
     q,
     mode,
+    sort: relevance ? "relevance" : "date",
     page: String(Math.floor(o / RESULTS_PER_PAGE) + 1),
     pageSize: String(RESULTS_PER_PAGE),
   });

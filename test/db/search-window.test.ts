@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { lexicalCandidates } from "../../db/queries/search";
+import { lexicalCandidates, type SearchOrder } from "../../db/queries/search";
 import { ensureList } from "../../functions/ingest/lists";
 import { ingestBatch } from "../../functions/ingest/store";
 import { parseQuery } from "../../functions/search/query-parser";
@@ -38,14 +38,16 @@ beforeAll(async () => {
 });
 afterAll(() => database.end());
 
-async function search(window: number, q = "needle") {
+async function search(window: number, q = "needle", by: SearchOrder = "relevance") {
   const { hits, more } = await lexicalCandidates(
     database.db,
     compileQuery(parseQuery(q)),
     { listSlug: "window" },
     5,
     window,
+    by,
   );
+  if (by === "date") expect(hits.every((h) => h.score === null && h.lexRank === null)).toBe(true);
   const ids = await database.pool.query<{ id: string; message_id: string }>(
     "SELECT id, message_id FROM emails WHERE id = ANY($1::bigint[])",
     [hits.map((h) => h.emailId)],
@@ -101,4 +103,20 @@ it("says there was more when the window's candidates all fail the exact test", a
   // q: tests quoted lines, which no message has: every message is a candidate, none passes
   expect(await search(5, "q:needle")).toEqual({ numbers: [], more: true });
   expect(await search(40, "q:needle")).toEqual({ numbers: [], more: false });
+});
+
+it("in date order ranks nothing: the newest matches first, whether the indexes answer alone or not", async () => {
+  // plain words: the candidates are the answer (CompiledQuery.exact)
+  expect(compileQuery(parseQuery("needle")).exact).toBe(true);
+  expect(await search(40, "needle", "date")).toEqual({ numbers: [29, 28, 27, 26, 25], more: false });
+  expect(await search(20, "needle", "date")).toEqual({ numbers: [29, 28, 27, 26, 25], more: true });
+  // s: is tested beyond its index (the subject's own words): only 0–9 have it in the subject
+  expect(compileQuery(parseQuery("s:needle")).exact).toBe(false);
+  expect(await search(40, "s:needle", "date")).toEqual({ numbers: [9, 8, 7, 6, 5], more: false });
+  // dates are exact too, and so is the NOT of an exact term: message n is dated 2020-01-(n + 1)
+  expect(compileQuery(parseQuery("needle -d:2020-01-30..")).exact).toBe(true);
+  expect(await search(40, "needle -d:2020-01-30..", "date")).toEqual({
+    numbers: [28, 27, 26, 25, 24],
+    more: false,
+  });
 });

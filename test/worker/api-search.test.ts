@@ -77,6 +77,26 @@ describe("known queries against the raw mail", () => {
     }
   });
 
+  it("sort=date: the same threads newest first, as lore lists them, nothing ranked", async () => {
+    const ranked = await searchAll("kgdboc");
+    const { results, hits, messages } = await searchAll("kgdboc", "&sort=date");
+    expect(messages).toBe(ranked.messages);
+    expect(new Set(results.map((r) => r.thread.id))).toEqual(new Set(ranked.results.map((r) => r.thread.id)));
+    // threads by their newest hit, each thread's hits newest first
+    const newest = results.map((r) => r.hits[0]!.date);
+    expect(newest).toEqual([...newest].sort().reverse());
+    for (const r of results) expect(r.hits.map((h) => h.date)).toEqual(r.hits.map((h) => h.date).sort().reverse());
+    expect(hits.every((h) => Object.keys(h.scores).length === 0)).toBe(true);
+    expect(hits.filter((h) => /<mark>kgdboc<\/mark>/i.test(h.snippet)).length).toBeGreaterThan(10);
+    const first = await get(`/api/v1/lists/${facts.slug}/search?q=kgdboc&sort=date`);
+    expect(first.body.meta.sort).toBe("date");
+    expect(first.body.data[0].score).toBeNull();
+    // the other modes always rank
+    const fuzzy = await get(`/api/v1/lists/${facts.slug}/search?q=kgdboc&mode=fuzzy&sort=date`);
+    expect(fuzzy.body.meta.sort).toBe("relevance");
+    expect((await get(`/api/v1/lists/${facts.slug}/search?q=kgdboc&sort=oldest`)).status).toBe(400);
+  });
+
   it("an author: f: matches the From address", async () => {
     const { messages, hits } = await searchAll("f:dianders@chromium.org");
     expect(messages).toBe(facts.fromAddress.length);

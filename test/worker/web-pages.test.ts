@@ -185,13 +185,23 @@ describe("threads whose root was never archived", () => {
 });
 
 describe("search pages", () => {
-  it("a hit: the same threads as the JSON search, matches in <mark>", async () => {
+  it("a hit: the same threads as the JSON search, newest first as on lore, by relevance with r", async () => {
     const p = await page(`${L}/?q=s%3Akgdboc`);
     expect(p.status).toBe(200);
-    const json = await api(`/api/v1/lists/${facts.slug}/search?q=s%3Akgdboc`);
-    expect(json.meta.total).toBeGreaterThan(0);
+    const json = await api(`/api/v1/lists/${facts.slug}/search?q=s%3Akgdboc&sort=date`);
+    expect(json.meta.total).toBeGreaterThan(10);
     expect(p.html).toContain(`of ${json.meta.total}`);
-    for (const g of json.data) expect(decode(p.html)).toContain(g.thread.subject);
+    expect(p.html).toContain("newest first");
+    const order = (html: string, subjects: string[]) => subjects.map((s) => decode(html).indexOf(s));
+    const subjects = json.data.map((g: { thread: { subject: string } }) => g.thread.subject);
+    expect(order(p.html, subjects).every((at, i, all) => at >= 0 && (i === 0 || at > all[i - 1]!))).toBe(true);
+    const ranked = await page(`${L}/?q=s%3Akgdboc&r`);
+    expect(ranked.html).toContain("by relevance");
+    expect(ranked.html).toContain('name="r" value="1" checked');
+    const rankedJson = await api(`/api/v1/lists/${facts.slug}/search?q=s%3Akgdboc`);
+    for (const g of rankedJson.data) expect(decode(ranked.html)).toContain(g.thread.subject);
+    // lore's own test: r=0 is not relevance
+    expect((await page(`${L}/?q=s%3Akgdboc&r=0`)).html).toContain("newest first");
     const body = await page(`${L}/?q=breakpoint`);
     expect(body.html).toContain("<mark>");
     expectSafe(body.html);

@@ -11,6 +11,7 @@ import {
   lexicalCandidates,
   RANK_WINDOW,
   type SearchFilters,
+  type SearchOrder,
   semanticCandidates,
   vectorLiteral,
 } from "../../../db/queries/search";
@@ -18,7 +19,7 @@ import { EMBEDDING_DIMENSIONS } from "../../../db/schema/emails";
 import { type EmbeddingProvider, embeddingProviderFor } from "../../embeddings/provider";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
-import { preparedBodySql, SEARCH_CONFIG } from "../../mail/search-text";
+import { SEARCH_CONFIG } from "../../mail/search-text";
 import { reciprocalRankFusion } from "../../search/fusion";
 import { groupByThread } from "../../search/group-hits";
 import { formatQuery, parseQuery, QuerySyntaxError } from "../../search/query-parser";
@@ -102,7 +103,10 @@ const resultSchema = z
       messageCount: z.number().int(),
       hasPatches: z.boolean(),
     }),
-    score: z.number().openapi({ description: "the score of the thread's best hit in the mode used" }),
+    score: z
+      .number()
+      .nullable()
+      .openapi({ description: "the score of the thread's best hit in the mode used; null in date order" }),
     hitCount: z.number().int(),
     hits: z.array(hitSchema),
   })
@@ -117,6 +121,7 @@ const searchMetaSchema = z.object({
   }),
   mode: z.enum(["lexical", "fuzzy", "semantic", "hybrid"]).openapi({ description: "the mode asked for" }),
   modeUsed: z.enum(["lexical", "fuzzy", "semantic", "hybrid"]),
+  sort: z.enum(["relevance", "date"]).openapi({ description: "the order used (date only for lexical)" }),
   fallback: z
     .object({ mode: z.string(), reason: z.string() })
     .nullable()
@@ -138,6 +143,14 @@ export const searchQuery = z.object({
       example: 's:kgdb "breakpoint" d:2010..2012',
     }),
   mode: z.enum(["lexical", "fuzzy", "semantic", "hybrid"]).default("lexical"),
+  sort: z
+    .enum(["relevance", "date"])
+    .default("relevance")
+    .openapi({
+      description:
+        "lexical: best ranked first, or newest first as lore lists results (nothing is ranked then); " +
+        "the other modes always rank",
+    }),
   semanticRatio: z.coerce
     .number()
     .min(0)
@@ -160,7 +173,7 @@ export type SearchParams = z.infer<typeof searchQuery>;
 interface Ranked {
   emailId: number;
   threadId: number;
-  score: number;
+  score: number | null;
   scores: Scores;
 }
 
@@ -182,19 +195,28 @@ function unprocessable(message: string): never {
   throw new ApiError("unprocessable", message);
 }
 
-/** Lexical hits in rank order; `more` when matches beyond the ranked window were left out (RANK_WINDOW). */
+/**
+ * Lexical hits in rank order, or newest first (`date`: no scores); `more` when matches beyond the window were
+ * left out (RANK_WINDOW).
+ */
 async function lexicalRanked(
   db: Db,
   query: CompiledQuery,
   filters: SearchFilters,
+  by: SearchOrder,
 ): Promise<{ ranked: Ranked[]; more: boolean }> {
   const window = query.testsLines ? LINE_TEST_WINDOW : RANK_WINDOW;
-  const { hits, more } = await lexicalCandidates(db, query, filters, CANDIDATES, window);
+  const { hits, more } = await lexicalCandidates(db, query, filters, CANDIDATES, window, by);
   const ranked = hits.map((h, i) => ({
     emailId: h.emailId,
     threadId: h.threadId,
     score: h.score,
-    scores: { lexical: { subjectAndAuthor: h.lexRank, body: h.bodyRank, score: h.score, rank: i + 1 } },
+    scores:
+      h.score === null
+        ? {}
+        : {
+            lexical: { subjectAndAuthor: h.lexRank!, body: h.bodyRank!, score: h.score, rank: i + 1 },
+          },
   }));
   return { ranked, more };
 }
@@ -319,7 +341,7 @@ async function search(
 
   switch (p.mode) {
     case "lexical": {
-      ({ ranked, more } = await lexicalRanked(db, query!, filters));
+      ({ ranked, more } = await lexicalRanked(db, query!, filters, p.sort));
       // typos find nothing; a full window means the words are there (and fuzzy would match them all)
       if (ranked.length < FUZZY_FALLBACK_BELOW && !more && query!.fuzzyText) {
         const fuzzy = await fuzzyRanked(db, query!, filters);
@@ -351,7 +373,7 @@ async function search(
       break;
     }
     case "hybrid": {
-      const { ranked: lexical, more: lexicalMore } = await lexicalRanked(db, query!, filters);
+      const { ranked: lexical, more: lexicalMore } = await lexicalRanked(db, query!, filters, "relevance");
       more = lexicalMore;
       const source = await semanticSource(db, provider, p.near, query, filters.listSlug);
       if ("unavailable" in source) {
@@ -391,7 +413,6 @@ async function search(
       : { lexQuery: query?.lexQuery ?? null, bodyQuery: query?.bodyQuery ?? null },
     {
       config: SEARCH_CONFIG,
-      preparedBodySql,
       headlineOptions: HEADLINE_OPTIONS,
       markStart: MARK_START,
     },
@@ -430,6 +451,7 @@ async function search(
       capped: more || ranked.length >= CANDIDATES,
       mode: p.mode,
       modeUsed,
+      sort: p.mode === "lexical" ? p.sort : "relevance",
       fallback,
       query: query?.text ?? null,
       tookMs: Date.now() - started,

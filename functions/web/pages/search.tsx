@@ -11,6 +11,8 @@ export interface SearchPageProps {
   ctx: PageContext;
   q: string;
   mode: string;
+  /** lore's `&r`: lexical hits by relevance instead of newest first */
+  relevance: boolean;
   offset: number;
   pageSize: number;
   result: SearchResult | null;
@@ -20,7 +22,7 @@ export interface SearchPageProps {
   problem?: string;
 }
 
-function SearchForm(props: { ctx: PageContext; q: string; mode: string }) {
+function SearchForm(props: { ctx: PageContext; q: string; mode: string; relevance: boolean }) {
   const action = props.ctx.list ? listUrl(props.ctx.list.slug) : "/all/";
   return (
     // biome-ignore lint/a11y/useSemanticElements: <search> is too new for the phones this must work on
@@ -37,6 +39,10 @@ function SearchForm(props: { ctx: PageContext; q: string; mode: string }) {
           </label>
         ))}
       </fieldset>
+      <label>
+        <input type="checkbox" name="r" value="1" checked={props.relevance} /> lexical by relevance (else
+        newest first)
+      </label>
       <button type="submit">Search</button>
     </form>
   );
@@ -48,6 +54,7 @@ export function SearchPage(props: SearchPageProps) {
   const href = (o: number) => {
     const p = new URLSearchParams({ q: props.q });
     if (props.mode !== "lexical") p.set("mode", props.mode);
+    if (props.relevance) p.set("r", "1");
     if (o > 0) p.set("o", String(o));
     return `${slug ? listUrl(slug) : "/all/"}?${p}`;
   };
@@ -56,7 +63,7 @@ export function SearchPage(props: SearchPageProps) {
   return (
     <Layout ctx={ctx} title={props.q ? `search: ${props.q}` : "search"} crumbs={[{ label: "search" }]}>
       <h1>Search {slug ?? "all lists"}</h1>
-      <SearchForm ctx={ctx} q={props.q} mode={props.mode} />
+      <SearchForm ctx={ctx} q={props.q} mode={props.mode} relevance={props.relevance} />
       <details>
         <summary class="dim">Query syntax</summary>
         <p class="meta">
@@ -83,7 +90,10 @@ export function SearchPage(props: SearchPageProps) {
             {total === 0
               ? "No thread matches"
               : `Threads ${props.offset + 1}–${shownTo} of ${total}${result.meta.capped ? "+" : ""}`}
-            <span class="meta"> · {result.meta.tookMs} ms</span>
+            <span class="meta">
+              {" "}
+              · {result.meta.sort === "date" ? "newest first" : "by relevance"} · {result.meta.tookMs} ms
+            </span>
           </h2>
           {result.meta.fallback ? <p class="meta">{result.meta.fallback.reason}</p> : null}
           {result.data.map((g) => (
