@@ -8,6 +8,7 @@ import {
   threadFeedMessages,
 } from "../../db/queries/lore";
 import type { AppBindings } from "../env";
+import { asksFresh } from "../lib/cache-control";
 import { gunzip } from "../lib/compression";
 import { atomFeed, messageUrl } from "./atom";
 import { cachedDownload, downloadKey, keepDownload, sameIds } from "./download-cache";
@@ -49,7 +50,7 @@ async function raw(c: C, list: string, messageId: string): Promise<Response> {
  */
 async function threadMbox(c: C, list: string, messageId: string): Promise<Response> {
   const key = downloadKey(list, messageId);
-  const cached = /no-cache/i.test(c.req.header("cache-control") ?? "") ? undefined : cachedDownload(key);
+  const cached = asksFresh(c) ? undefined : cachedDownload(key);
   const { emailIds, first } = await threadDownload(c.var.db, scope(list), messageId, cached ? 0 : READ_BATCH);
   if (emailIds.length === 0) return notFound(c, list, messageId);
   if (cached && sameIds(cached.emailIds, emailIds)) {

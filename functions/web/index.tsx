@@ -7,7 +7,7 @@ import { findListBySlug, listLists, listStats } from "../../db/queries/lists";
 import { findSeries } from "../../db/queries/series";
 import { findThread, listThreads, threadOfMessageId, threadTree } from "../../db/queries/threads";
 import { idString, since, until } from "../api/v1/params";
-import { searchList, searchQuery } from "../api/v1/search";
+import { searchCaching, searchList, searchQuery } from "../api/v1/search";
 import { embeddingProviderFor } from "../embeddings/provider";
 import type { AppBindings } from "../env";
 import { ApiError } from "../lib/errors";
@@ -125,7 +125,14 @@ async function search(c: C, slug: string | null) {
   if (!q.trim()) return htmlPage(c, ctx, <SearchPage {...props} result={null} />);
   try {
     const provider = embeddingProviderFor(c.env);
-    const result = await searchList(c.var.db, provider, parsed.data, slug ?? undefined, HITS_PER_THREAD);
+    const result = await searchList(
+      c.var.db,
+      provider,
+      parsed.data,
+      slug ?? undefined,
+      HITS_PER_THREAD,
+      searchCaching(c),
+    );
     return htmlPage(c, ctx, <SearchPage {...props} result={result} />);
   } catch (error) {
     if (!(error instanceof ApiError) || error.status >= 500) throw error;

@@ -135,7 +135,12 @@ async function drive(mix: string[]) {
       const url = mix[next++ % mix.length]!;
       const t = performance.now();
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(HUNG_MS), redirect: "manual" });
+        // no-cache: the database's work under load, not the isolate's kept search answers
+        const res = await fetch(url, {
+          signal: AbortSignal.timeout(HUNG_MS),
+          redirect: "manual",
+          headers: { "cache-control": "no-cache" },
+        });
         await res.arrayBuffer();
         count(String(res.status));
       } catch (error) {

@@ -144,7 +144,8 @@ try {
     for (const [cls, q, mode] of QUERIES) {
       const url = `${base}/api/v1/lists/${SLUG}/search?q=${encodeURIComponent(q)}&mode=${mode}`;
       let t = performance.now();
-      const res = await fetch(url);
+      // no-cache: every round asks the database, not the isolate's kept answers
+      const res = await fetch(url, { headers: { "cache-control": "no-cache" } });
       const body = (await res.json()) as { meta?: { total: number } };
       const http = performance.now() - t;
       if (res.status !== 200) throw new Error(`${url} answered ${res.status}: ${JSON.stringify(body)}`);

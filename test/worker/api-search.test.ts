@@ -85,7 +85,13 @@ describe("known queries against the raw mail", () => {
     // threads by their newest hit, each thread's hits newest first
     const newest = results.map((r) => r.hits[0]!.date);
     expect(newest).toEqual([...newest].sort().reverse());
-    for (const r of results) expect(r.hits.map((h) => h.date)).toEqual(r.hits.map((h) => h.date).sort().reverse());
+    for (const r of results)
+      expect(r.hits.map((h) => h.date)).toEqual(
+        r.hits
+          .map((h) => h.date)
+          .sort()
+          .reverse(),
+      );
     expect(hits.every((h) => Object.keys(h.scores).length === 0)).toBe(true);
     expect(hits.filter((h) => /<mark>kgdboc<\/mark>/i.test(h.snippet)).length).toBeGreaterThan(10);
     const first = await get(`/api/v1/lists/${facts.slug}/search?q=kgdboc&sort=date`);

@@ -194,7 +194,9 @@ describe("search pages", () => {
     expect(p.html).toContain("newest first");
     const order = (html: string, subjects: string[]) => subjects.map((s) => decode(html).indexOf(s));
     const subjects = json.data.map((g: { thread: { subject: string } }) => g.thread.subject);
-    expect(order(p.html, subjects).every((at, i, all) => at >= 0 && (i === 0 || at > all[i - 1]!))).toBe(true);
+    expect(order(p.html, subjects).every((at, i, all) => at >= 0 && (i === 0 || at > all[i - 1]!))).toBe(
+      true,
+    );
     const ranked = await page(`${L}/?q=s%3Akgdboc&r`);
     expect(ranked.html).toContain("by relevance");
     expect(ranked.html).toContain('name="r" value="1" checked');

@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { SQL } from "drizzle-orm";
+import type { Context } from "hono";
 import type { Db } from "../../../db/client";
 import {
   anyEmbedding,
@@ -15,8 +16,11 @@ import {
   semanticCandidates,
   vectorLiteral,
 } from "../../../db/queries/search";
+import { databaseSnapshot } from "../../../db/queries/snapshot";
 import { EMBEDDING_DIMENSIONS } from "../../../db/schema/emails";
 import { type EmbeddingProvider, embeddingProviderFor } from "../../embeddings/provider";
+import type { AppBindings } from "../../env";
+import { asksFresh } from "../../lib/cache-control";
 import { ApiError } from "../../lib/errors";
 import { createRouter } from "../../lib/router";
 import { SEARCH_CONFIG } from "../../mail/search-text";
@@ -24,6 +28,7 @@ import { reciprocalRankFusion } from "../../search/fusion";
 import { groupByThread } from "../../search/group-hits";
 import { formatQuery, parseQuery, QuerySyntaxError } from "../../search/query-parser";
 import { type CompiledQuery, compileQuery } from "../../search/query-sql";
+import { keepResult, keptResult, resultKey } from "../../search/result-cache";
 import { HEADLINE_OPTIONS, MARK_START, snippetHtml } from "../../search/snippet";
 import { requireList } from "./lists";
 import {
@@ -127,6 +132,11 @@ const searchMetaSchema = z.object({
     .nullable()
     .openapi({ description: "set when the answer came (partly) from another mode, and why" }),
   query: z.string().nullable().openapi({ description: "the query as understood" }),
+  cached: z.boolean().openapi({
+    description:
+      "true when the same search was answered already at the database's current snapshot (nothing written " +
+      "since) and that answer is given again; Cache-Control: no-cache asks the database",
+  }),
   tookMs: z.number().int(),
 });
 
@@ -298,11 +308,29 @@ async function semanticRanked(
   }));
 }
 
+/** How a route lets searchList keep answers (functions/search/result-cache.ts). */
+export interface SearchCaching {
+  /** Names the database (its URL): one isolate may reach several (the tests), and their snapshots can be equal. */
+  database: string;
+  /** Cache-Control: no-cache: answer from the database (and keep that answer). */
+  fresh: boolean;
+}
+
+/** The routes' caching: the request's database, and whether it asked for a fresh answer. */
+export const searchCaching = (c: Context<AppBindings>): SearchCaching => ({
+  database: c.env.DATABASE_URL ?? "",
+  fresh: asksFresh(c),
+});
+
+/** Modes whose answer depends on the database alone (semantic search asks the embedding provider). */
+const KEPT_MODES = new Set<Mode>(["lexical", "fuzzy"]);
+
 /**
  * One search, as the routes run it (exported for the benchmark, which runs it on a warm pool). The list is
  * named by its slug inside the statements, one round trip fewer than looking it up first (about 1.5 ms of the
  * Worker's 7–8 ms outside the statements); an empty answer or an error then checks that the list exists, so an
- * unknown list is still a 404, ahead of any other error.
+ * unknown list is still a 404, ahead of any other error. With `caching`, an answer kept at the database's current
+ * snapshot is given again (meta.cached) for one light statement.
  */
 export async function searchList(
   db: Db,
@@ -311,16 +339,30 @@ export async function searchList(
   listSlug: string | undefined,
   /** hits shown per thread, each with its snippet (the costly part): the API shows 3, the search page 1 */
   hitsPerThread = HITS_PER_THREAD,
+  caching?: SearchCaching,
 ) {
+  const started = Date.now();
+  const key =
+    caching && KEPT_MODES.has(p.mode)
+      ? resultKey(p.q, [caching.database, listSlug, hitsPerThread, { ...p, q: undefined }])
+      : null;
+  const snapshot = key === null ? null : await databaseSnapshot(db);
+  if (key !== null && snapshot !== null && !caching?.fresh) {
+    const result = keptResult<SearchAnswer>(key, snapshot);
+    if (result) return { ...result, meta: { ...result.meta, cached: true, tookMs: Date.now() - started } };
+  }
   try {
     const result = await search(db, provider, p, filtersOf(p, listSlug), hitsPerThread);
     if (listSlug !== undefined && result.data.length === 0) await requireList(db, listSlug);
+    if (key !== null && snapshot !== null) keepResult(key, snapshot, result);
     return result;
   } catch (error) {
     if (listSlug !== undefined) await requireList(db, listSlug);
     throw error;
   }
 }
+
+type SearchAnswer = Awaited<ReturnType<typeof search>>;
 
 async function search(
   db: Db,
@@ -454,6 +496,7 @@ async function search(
       sort: p.mode === "lexical" ? p.sort : "relevance",
       fallback,
       query: query?.text ?? null,
+      cached: false,
       tookMs: Date.now() - started,
     },
   };
@@ -503,7 +546,15 @@ export const searchRouter = createRouter()
     async (c) => {
       const p = c.req.valid("query");
       const slug = c.req.valid("param").slug;
-      return c.json(await searchList(c.var.db, embeddingProviderFor(c.env), p, slug), 200);
+      const answer = await searchList(
+        c.var.db,
+        embeddingProviderFor(c.env),
+        p,
+        slug,
+        HITS_PER_THREAD,
+        searchCaching(c),
+      );
+      return c.json(answer, 200);
     },
   )
   .openapi(
@@ -522,6 +573,14 @@ export const searchRouter = createRouter()
     }),
     async (c) => {
       const p = c.req.valid("query");
-      return c.json(await searchList(c.var.db, embeddingProviderFor(c.env), p, p.list), 200);
+      const answer = await searchList(
+        c.var.db,
+        embeddingProviderFor(c.env),
+        p,
+        p.list,
+        HITS_PER_THREAD,
+        searchCaching(c),
+      );
+      return c.json(answer, 200);
     },
   );

@@ -40,8 +40,7 @@ function SearchForm(props: { ctx: PageContext; q: string; mode: string; relevanc
         ))}
       </fieldset>
       <label>
-        <input type="checkbox" name="r" value="1" checked={props.relevance} /> lexical by relevance (else
-        newest first)
+        <input type="checkbox" name="r" value="1" checked={props.relevance} /> sort by relevance
       </label>
       <button type="submit">Search</button>
     </form>
@@ -86,7 +85,7 @@ export function SearchPage(props: SearchPageProps) {
       ) : null}
       {result ? (
         <>
-          <h2>
+          <h2 data-cached={String(result.meta.cached)}>
             {total === 0
               ? "No thread matches"
               : `Threads ${props.offset + 1}–${shownTo} of ${total}${result.meta.capped ? "+" : ""}`}
