@@ -129,7 +129,7 @@ const LIST_SIZE_TTL_MS = 10 * 60_000;
  */
 export async function lexicalCandidates(
   db: Db,
-  q: { where: SQL; candidates: SQL; exact?: boolean; lexQuery: SQL | null; bodyQuery: SQL | null },
+  q: { where: SQL; candidates: SQL; exact: boolean; lexQuery: SQL | null; bodyQuery: SQL | null },
   filters: SearchFilters,
   limit: number,
   window = RANK_WINDOW,
