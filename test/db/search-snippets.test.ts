@@ -24,6 +24,10 @@ const messages: Record<string, { subject: string; body: string }> = {
     body: `truncate ${"filler words ".repeat(40)}then run kgdboc again.\n`,
   },
   dotted: { subject: "dotted", body: "See foo.bar for the kgdboc details.\n" },
+  tokens: {
+    subject: "tokens",
+    body: "Fetch http://x.org/a?b=c&d+e or write to a.b@c.d about (kgdboc) [x] $y ^z |w \\v.\n",
+  },
 };
 const ids = Object.keys(messages);
 const mail = (key: string, n: number) =>
@@ -82,7 +86,10 @@ it("reads the whole text when the window marks nothing", async () => {
 it("takes lexemes with the regular expressions' own characters as text", async () => {
   const s = await snippets("foo.bar kgdboc");
   expect(s.dotted).toContain("<mark>foo.bar</mark>");
-  for (const q of ["a+b (c) [d] \\e $f ^g |h", "o'brien's *", "kgdboc.*"]) {
+  // URLs, addresses and paths are lexemes with such characters: they mark, and nothing else breaks
+  const tokens = await snippets("http://x.org/a?b=c&d+e a.b@c.d");
+  expect(tokens.tokens).toContain("<mark>");
+  for (const q of ["a+b (c) [d] \\v $y ^z |w", "o'brien's *", "kgdboc.*", "~/x-y"]) {
     await expect(snippets(q)).resolves.toBeTypeOf("object");
   }
 });
