@@ -97,5 +97,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796277544875,
     "hash": "2ba50f1e86e9c60f32d86ca83fc5aab1a1ba767a78b06a6ce8e9e5db1494c523",
     "hasDown": true
+  },
+  {
+    "tag": "0016_subject_trgm_siglen",
+    "when": 1796279854720,
+    "hash": "df33dfda2b59da00e2572013599829f7e803439f9babc4b17d34b97da0035003",
+    "hasDown": true
   }
 ];

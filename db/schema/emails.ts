@@ -130,8 +130,11 @@ export const emails = pgTable(
     index("emails_lex_ts_idx").using("gin", t.lexTs),
     index("emails_body_ts_idx").using("gin", t.bodyTs),
     // GiST, not GIN: fuzzy search asks for the subjects nearest the text (ORDER BY subject <->> text LIMIT n),
-    // which only GiST answers without scoring every subject that shares a trigram with it
-    index("emails_subject_trgm_idx").using("gist", t.subject.op("gist_trgm_ops")),
+    // which only GiST answers without scoring every subject that shares a trigram with it. siglen=256 bytes of
+    // trigram signature per inner entry: with the default 12 every inner entry had all bits set, nothing was
+    // pruned, and a text that matches no subject read the whole index (40,000 pages, 283 ms at a million
+    // messages); now 2,300 pages (14 ms). 1024 was no faster.
+    index("emails_subject_trgm_idx").using("gist", t.subject.op("gist_trgm_ops(siglen=256)")),
     // dfn: (a file touched by a patch) matches the paths patch_path_list lists, by trigrams
     // (functions/search/query-sql.ts touchesFile)
     index("emails_patch_paths_trgm_idx")
