@@ -103,5 +103,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796279854720,
     "hash": "df33dfda2b59da00e2572013599829f7e803439f9babc4b17d34b97da0035003",
     "hasDown": true
+  },
+  {
+    "tag": "0017_patch_date_index",
+    "when": 1796280112378,
+    "hash": "45c2859b7aa9991113d6664e4a436497c788633293cfb751475f4829a87b5edf",
+    "hasDown": true
   }
 ];

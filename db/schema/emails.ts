@@ -140,6 +140,11 @@ export const emails = pgTable(
     index("emails_patch_paths_trgm_idx")
       .using("gin", t.patchPathList.op("gin_trgm_ops"))
       .where(sql`${t.patchPathList} IS NOT NULL`),
+    // a list's patches newest first: dfn: walks them (testing each one's paths) when the file's patches are many,
+    // instead of fetching all of them from the trigram index to keep the newest (db/queries/search.ts walksDateIndex)
+    index("emails_list_patch_date_idx")
+      .on(t.mailingListId, t.date.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.patchPathList} IS NOT NULL`),
     // patchid: looks a patch up by its stable id (lore's "the same patch in another version or list")
     index("emails_patch_id_idx").on(t.patchId).where(sql`${t.patchId} IS NOT NULL`),
     // a thread download also holds the messages of the same subject, as public-inbox's does (db/queries/lore.ts;
