@@ -109,5 +109,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796280112378,
     "hash": "45c2859b7aa9991113d6664e4a436497c788633293cfb751475f4829a87b5edf",
     "hasDown": true
+  },
+  {
+    "tag": "0018_author_list_date_index",
+    "when": 1796280648020,
+    "hash": "2855ed3a589744a1190e79fd0cd4f45357a516f3997937d5d33f9532ea5e19ff",
+    "hasDown": true
   }
 ];

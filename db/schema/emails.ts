@@ -121,6 +121,14 @@ export const emails = pgTable(
     // an author's messages newest first: author pages, f:, fuzzy search's authors (db/queries/search.ts)
     index("emails_author_date_idx").on(t.authorId, t.date.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index("emails_list_in_reply_to_idx").on(t.mailingListId, t.inReplyTo),
+    // an author's messages in one list newest first, and their count by an index-only scan: the author's page of a
+    // list (db/queries/emails.ts listEmails), f: and fuzzy search's authors within a list
+    index("emails_author_list_date_idx").on(
+      t.authorId,
+      t.mailingListId,
+      t.date.desc().nullsFirst(),
+      t.id.desc().nullsFirst(),
+    ),
     // threading's subject rule looks up same-subject neighbours (functions/ingest/threads.ts)
     index("emails_list_normalized_subject_idx").on(t.mailingListId, t.normalizedSubject),
     index("emails_series_idx").on(t.seriesId),
