@@ -97,5 +97,23 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796277544875,
     "hash": "2ba50f1e86e9c60f32d86ca83fc5aab1a1ba767a78b06a6ce8e9e5db1494c523",
     "hasDown": true
+  },
+  {
+    "tag": "0016_subject_trgm_siglen",
+    "when": 1796279854720,
+    "hash": "df33dfda2b59da00e2572013599829f7e803439f9babc4b17d34b97da0035003",
+    "hasDown": true
+  },
+  {
+    "tag": "0017_patch_date_index",
+    "when": 1796280112378,
+    "hash": "45c2859b7aa9991113d6664e4a436497c788633293cfb751475f4829a87b5edf",
+    "hasDown": true
+  },
+  {
+    "tag": "0018_author_list_date_index",
+    "when": 1796280648020,
+    "hash": "2855ed3a589744a1190e79fd0cd4f45357a516f3997937d5d33f9532ea5e19ff",
+    "hasDown": true
   }
 ];

@@ -27,6 +27,8 @@ export interface CompiledQuery {
   candidates: SQL;
   /** Whether `candidates` is `where` itself (no exact test beyond the indexes): then it alone answers. */
   exact: boolean;
+  /** Whether every match is a patch (a dfn: term every match meets): the newest are then found among patches. */
+  patchesOnly: boolean;
   /**
    * Whether the query tests body lines (q:, dfa:, dfb:): each such test parses a whole body (about 1 ms), so
    * ranked search takes a smaller window of candidates for it (LINE_TEST_WINDOW).
@@ -226,6 +228,14 @@ function candidatePredicate(node: QueryNode): { sql: SQL | null; exact: boolean 
   }
 }
 
+/** Whether every message `node` matches touches a file (dfn:), so is a patch. */
+function requiresFile(node: QueryNode): boolean {
+  if (node.kind === "file") return true;
+  if (node.kind === "and") return node.children.some(requiresFile);
+  if (node.kind === "or") return node.children.every(requiresFile);
+  return false;
+}
+
 /** Every text term, with whether it stands under an odd number of NOTs. */
 function textTerms(node: QueryNode, negated = false, out: { term: TextNode; negated: boolean }[] = []) {
   switch (node.kind) {
@@ -280,6 +290,7 @@ export function compileQuery(node: QueryNode): CompiledQuery {
     where: predicate(node),
     candidates: candidates.sql ?? sql`TRUE`,
     exact: candidates.exact && candidates.sql !== null,
+    patchesOnly: requiresFile(node),
     testsLines: textTerms(node).some((t) => LINE_TESTS.includes(t.term.field)),
     lexQuery: orQueries(positive.filter((t) => LEX_RANKED.includes(t.field))),
     bodyQuery: orQueries(positive.filter((t) => BODY_RANKED.includes(t.field))),

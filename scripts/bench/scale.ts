@@ -12,7 +12,8 @@
 //   started here with the settings below (a small dedicated server: Neon's 4 CU has 16 GB of RAM, most of it cache);
 //   BENCH_PG=postgresql://postgres@HOST:PORT uses a running server instead.
 //   Each size has its database, nexus_bench_scale_SIZE, dropped and made again unless --reuse (then the one an
-//   earlier run left is used, grown if need be); --build-only makes the databases and measures nothing.
+//   earlier run left is used, grown if need be); --build-only makes the databases and measures nothing;
+//   --classes "fuzzy,dfn:" measures those classes only (and not the import, which grows the list).
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -37,17 +38,19 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "10" },
     reuse: { type: "boolean", default: false },
     "build-only": { type: "boolean", default: false },
+    classes: { type: "string" },
   },
 });
 const SIZES = args.sizes.split(",").map((s) => Number(s.trim()));
 const ROUNDS = Number(args.rounds);
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || !(ROUNDS >= 1)) {
   console.error(
-    "usage: npm run bench:scale -- [--sizes 50000,250000,1000000] [--rounds N] [--json FILE] [--reuse]",
+    "usage: npm run bench:scale -- [--sizes 50000,250000,1000000] [--rounds N] [--json FILE] [--reuse] [--classes a,b]",
   );
   process.exit(2);
 }
 SIZES.sort((a, b) => a - b);
+const CLASSES = args.classes?.split(",").map((c) => c.trim());
 /** The private server's settings: the shared 5432 server keeps Debian's defaults (128 MB of shared buffers). */
 const SETTINGS = {
   shared_buffers: "4GB",
@@ -311,17 +314,19 @@ try {
          (SELECT id FROM emails WHERE embedding IS NOT NULL ORDER BY id LIMIT 1) AS near`,
     );
     const { thread, author, near } = facts[0] as { thread: string; author: string; near: string };
-    const requests: [string, string][] = [
-      ...SEARCHES.map(([cls, q, mode, extra]): [string, string] => [
-        cls,
-        `${base}/lists/${SLUG}/search?q=${encodeURIComponent(q)}&mode=${mode}${extra === "near" ? `&near=${near}` : ""}`,
-      ]),
-      ["thread list", `${base}/lists/${SLUG}/threads?pageSize=50`],
-      ["thread list", `${base}/lists/${SLUG}/threads?pageSize=50&page=200`],
-      ["largest thread", `${base}/lists/${SLUG}/threads/${thread}`],
-      ["author page", `${base}/authors/${author}`],
-      ["author page", `${base}/authors/${author}/lists/${SLUG}/emails?pageSize=50`],
-    ];
+    const requests = (
+      [
+        ...SEARCHES.map(([cls, q, mode, extra]): [string, string] => [
+          cls,
+          `${base}/lists/${SLUG}/search?q=${encodeURIComponent(q)}&mode=${mode}${extra === "near" ? `&near=${near}` : ""}`,
+        ]),
+        ["thread list", `${base}/lists/${SLUG}/threads?pageSize=50`],
+        ["thread list", `${base}/lists/${SLUG}/threads?pageSize=50&page=200`],
+        ["largest thread", `${base}/lists/${SLUG}/threads/${thread}`],
+        ["author page", `${base}/authors/${author}`],
+        ["author page", `${base}/authors/${author}/lists/${SLUG}/emails?pageSize=50`],
+      ] as [string, string][]
+    ).filter(([cls]) => !CLASSES || CLASSES.includes(cls));
     const samples = new Map<string, number[]>();
     const perUrl = new Map<string, number[]>();
     for (let round = -1; round < ROUNDS; round++) {
@@ -346,40 +351,44 @@ try {
     }
 
     // import throughput into the big list: the epoch again as new mail (its Message-IDs renamed)
-    const suffix = `imp${count}`;
-    const renamed = join(work, suffix);
-    renamedEpoch(blobs, suffix, join(renamed, "git/0.git"));
-    t = performance.now();
-    const imported = await importSource(database.pool, { source: renamed, slug: SLUG });
-    const secs = (performance.now() - t) / 1000;
-    console.log(
-      `import into the list: ${imported.imported} messages in ${secs.toFixed(1)} s (${(imported.imported / secs).toFixed(0)}/s; ` +
-        `ms in read ${imported.times.read.toFixed(0)}, parse ${imported.times.parse.toFixed(0)}, write ${imported.times.write.toFixed(0)}, thread ${imported.times.thread.toFixed(0)})`,
-    );
-    figures.push({
-      size: count,
-      class: "import (messages/s)",
-      p50: imported.imported / secs,
-      p95: imported.imported / secs,
-    });
+    if (!CLASSES) {
+      const suffix = `imp${count}`;
+      const renamed = join(work, suffix);
+      renamedEpoch(blobs, suffix, join(renamed, "git/0.git"));
+      t = performance.now();
+      const imported = await importSource(database.pool, { source: renamed, slug: SLUG });
+      const secs = (performance.now() - t) / 1000;
+      console.log(
+        `import into the list: ${imported.imported} messages in ${secs.toFixed(1)} s (${(imported.imported / secs).toFixed(0)}/s; ` +
+          `ms in read ${imported.times.read.toFixed(0)}, parse ${imported.times.parse.toFixed(0)}, write ${imported.times.write.toFixed(0)}, thread ${imported.times.thread.toFixed(0)})`,
+      );
+      figures.push({
+        size: count,
+        class: "import (messages/s)",
+        p50: imported.imported / secs,
+        p95: imported.imported / secs,
+      });
+    }
 
     // EXPLAIN of the slowest search's slowest statement
     const refused = new Set(requests.filter(([c]) => c.endsWith("(refused)")).map(([, u]) => u));
     const searchUrls = [...perUrl].filter(([u]) => u.includes("/search?") && !refused.has(u));
-    const [slowUrl] = searchUrls.sort((a, b) => p50p95(b[1]).p95 - p50p95(a[1]).p95)[0]!;
-    const params = new URL(slowUrl).searchParams;
-    const statements = await statementsOf(
-      database,
-      params.get("q")!,
-      params.get("mode")!,
-      params.get("near") ?? undefined,
-    );
-    const slowest = statements[0]!;
-    const plan = await database.pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${slowest.text}`, slowest.values);
-    console.log(
-      `\nslowest search: q=${params.get("q")} mode=${params.get("mode")}; its slowest statement (${slowest.ms.toFixed(1)} ms):`,
-    );
-    console.log(plan.rows.map((r: Record<string, string>) => r["QUERY PLAN"]).join("\n"));
+    const slowUrl = searchUrls.sort((a, b) => p50p95(b[1]).p95 - p50p95(a[1]).p95)[0]?.[0];
+    if (slowUrl) {
+      const params = new URL(slowUrl).searchParams;
+      const statements = await statementsOf(
+        database,
+        params.get("q")!,
+        params.get("mode")!,
+        params.get("near") ?? undefined,
+      );
+      const slowest = statements[0]!;
+      const plan = await database.pool.query(`EXPLAIN (ANALYZE, BUFFERS) ${slowest.text}`, slowest.values);
+      console.log(
+        `\nslowest search: q=${params.get("q")} mode=${params.get("mode")}; its slowest statement (${slowest.ms.toFixed(1)} ms):`,
+      );
+      console.log(plan.rows.map((r: Record<string, string>) => r["QUERY PLAN"]).join("\n"));
+    }
     await worker.stop();
     worker = undefined;
     await database.end();

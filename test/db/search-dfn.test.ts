@@ -90,7 +90,7 @@ describe("dfn: a file touched by a patch", () => {
     expect(await dfn("dfn:x.h")).toEqual([3]);
   });
 
-  it("is served by the trigram index on the paths kept with each patch (patch_path_list)", async () => {
+  it("is served by the trigram index on the paths kept with each patch, or walks the patches newest first", async () => {
     const client = await database.pool.connect();
     try {
       await client.query("SET enable_seqscan = off"); // the table is tiny: show the index can be used
@@ -99,6 +99,13 @@ describe("dfn: a file touched by a patch", () => {
         ["[\n/]a\\.c\n|\na\\.c/"],
       );
       expect(plan.rows.map((r) => r["QUERY PLAN"]).join("\n")).toContain("emails_patch_paths_trgm_idx");
+      // the newest patches touching a file that many patches touch: walked newest first, each one's paths tested
+      await client.query("SET enable_bitmapscan = off");
+      const walk = await client.query(
+        "EXPLAIN SELECT id FROM emails WHERE mailing_list_id = 1 AND patch_path_list IS NOT NULL AND patch_path_list ~ $1 ORDER BY date DESC, id DESC LIMIT 10",
+        ["[\n/]a\\.c\n|\na\\.c/"],
+      );
+      expect(walk.rows.map((r) => r["QUERY PLAN"]).join("\n")).toContain("emails_list_patch_date_idx");
       // the stored column is patch_paths() of the row's metadata, for every patch
       const { rows } = await client.query(
         "SELECT count(*)::int AS n FROM emails WHERE patch_path_list IS DISTINCT FROM patch_paths(patch_metadata)",

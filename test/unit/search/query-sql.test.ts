@@ -69,6 +69,16 @@ describe("compileQuery", () => {
     expect(render("kgdb OR d:2024").filters).toBeNull();
   });
 
+  it("knows when every match is a patch (a dfn: term every match meets)", () => {
+    const patchesOnly = (q: string) => compileQuery(parseQuery(q)).patchesOnly;
+    expect(patchesOnly("dfn:kdb_main.c")).toBe(true);
+    expect(patchesOnly("kgdb dfn:kdb_main.c -kdb")).toBe(true);
+    expect(patchesOnly("dfn:a.c OR dfn:b.c")).toBe(true);
+    expect(patchesOnly("kgdb OR dfn:a.c")).toBe(false);
+    expect(patchesOnly("-dfn:a.c")).toBe(false);
+    expect(patchesOnly("kgdb")).toBe(false);
+  });
+
   it("matches t: c: a: against recipients and authors, m: against the Message-ID, never ranking them", () => {
     const r = render("kgdb t:thompson c:wessel a:linaro m:<abc@example.com>");
     expect(r.where.sql).toContain('"email_recipients" r');

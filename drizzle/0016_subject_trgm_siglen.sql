@@ -1,0 +1,2 @@
+DROP INDEX "emails_subject_trgm_idx";--> statement-breakpoint
+CREATE INDEX "emails_subject_trgm_idx" ON "emails" USING gist ("subject" gist_trgm_ops(siglen=256));

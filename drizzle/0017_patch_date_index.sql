@@ -1,0 +1,1 @@
+CREATE INDEX "emails_list_patch_date_idx" ON "emails" USING btree ("mailing_list_id","date" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE "emails"."patch_path_list" IS NOT NULL;

@@ -1,0 +1,1 @@
+CREATE INDEX "emails_author_list_date_idx" ON "emails" USING btree ("author_id","mailing_list_id","date" DESC NULLS FIRST,"id" DESC NULLS FIRST);
