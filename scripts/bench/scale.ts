@@ -69,13 +69,22 @@ const EMBEDDED = 20_000;
 const HOSTILE_OR = "kgdb patch kernel debug console serial break the fix add use from test code with for"
   .split(" ")
   .join(" OR ");
-/** [class, q, mode, extra query string]; the hostile ones the parser refuses answer 400 (their class says so) */
+/**
+ * [class, q, mode, extra]: extra is "near" (an email with an embedding) or more of the query string; the hostile
+ * ones the parser refuses answer 400 (their class says so)
+ */
 const SEARCHES: [string, string, string, string?][] = [
   ["common word", "kgdb", "lexical"],
   ["common word", "patch", "lexical"],
   ["common word", "kernel", "lexical"],
   ["rare word", "watchdog", "lexical"],
   ["rare word", "kgdboc", "lexical"],
+  // the search page's default order (lore's): newest first, nothing ranked
+  ["common word (newest)", "kgdb", "lexical", "&sort=date"],
+  ["common word (newest)", "patch", "lexical", "&sort=date"],
+  ["common word (newest)", "kernel", "lexical", "&sort=date"],
+  ["rare word (newest)", "watchdog", "lexical", "&sort=date"],
+  ["rare word (newest)", "kgdboc", "lexical", "&sort=date"],
   ["phrase", '"boot console"', "lexical"],
   ["phrase", '"kernel debugger"', "lexical"],
   ["s:", "s:kgdb", "lexical"],
@@ -318,7 +327,7 @@ try {
       [
         ...SEARCHES.map(([cls, q, mode, extra]): [string, string] => [
           cls,
-          `${base}/lists/${SLUG}/search?q=${encodeURIComponent(q)}&mode=${mode}${extra === "near" ? `&near=${near}` : ""}`,
+          `${base}/lists/${SLUG}/search?q=${encodeURIComponent(q)}&mode=${mode}${extra === "near" ? `&near=${near}` : (extra ?? "")}`,
         ]),
         ["thread list", `${base}/lists/${SLUG}/threads?pageSize=50`],
         ["thread list", `${base}/lists/${SLUG}/threads?pageSize=50&page=200`],
