@@ -310,17 +310,26 @@ async function semanticRanked(
 
 /** How a route lets searchList keep answers (functions/search/result-cache.ts). */
 export interface SearchCaching {
-  /** Names the database (its URL): one isolate may reach several (the tests), and their snapshots can be equal. */
+  /** Names the database: one isolate may reach several (the tests), and their snapshots can be equal. */
   database: string;
   /** Cache-Control: no-cache: answer from the database (and keep that answer). */
   fresh: boolean;
 }
 
-/** The routes' caching: the request's database, and whether it asked for a fresh answer. */
-export const searchCaching = (c: Context<AppBindings>): SearchCaching => ({
-  database: c.env.DATABASE_URL ?? "",
-  fresh: asksFresh(c),
-});
+/**
+ * The routes' caching: the request's database (its host and name: no credentials are kept), and whether the
+ * request asked for a fresh answer.
+ */
+export function searchCaching(c: Context<AppBindings>): SearchCaching {
+  let database = "";
+  try {
+    const url = new URL(c.env.DATABASE_URL ?? "");
+    database = `${url.host}${url.pathname}`;
+  } catch {
+    // no database, no search: the request has already failed
+  }
+  return { database, fresh: asksFresh(c) };
+}
 
 /** Modes whose answer depends on the database alone (semantic search asks the embedding provider). */
 const KEPT_MODES = new Set<Mode>(["lexical", "fuzzy"]);
