@@ -115,5 +115,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796280648020,
     "hash": "2855ed3a589744a1190e79fd0cd4f45357a516f3997937d5d33f9532ea5e19ff",
     "hasDown": true
+  },
+  {
+    "tag": "0019_search_month_index",
+    "when": 1796286608809,
+    "hash": "21ab410b5b936531407533545a7fe75fecb14abb4d3c94d2285a6f4c7ba0114d",
+    "hasDown": true
   }
 ];

@@ -77,55 +77,108 @@ export const RANK_WINDOW = 2000;
 export const LINE_TEST_WINDOW = 250;
 
 /**
- * Whether the newest candidates are best found by walking the list's date index (testing each message until
- * `window` pass) or from the text indexes (every candidate fetched, then the newest kept). The planner weighs
- * the two as if testing a message were free, but testing body_ts reads and decompresses it (~12 µs): it walked
- * 30,000 messages (360 ms) for a word in 7% of 250,000, where fetching the 18,000 candidates takes 40 ms. The
- * walk costs about window/density tests, the fetch density × size fetches at a sixth of the cost each, so the walk
- * wins when the candidates exceed √(6 × window × size). Both counts are the planner's estimates, from one
- * EXPLAIN (no execution): the candidates, and the messages the filters (the list) leave.
+ * How the newest `window` candidates are found, by the planner's estimate of how many there are:
+ * - "walk": the list's date index, testing each message until `window` pass. The planner weighs it as if testing
+ *   a message were free, but testing body_ts reads and decompresses it (~12 µs): it walked 30,000 messages
+ *   (360 ms) for a word in 7% of 250,000, where fetching the 18,000 candidates takes 40 ms. The walk costs about
+ *   window/density tests, the fetch density × size fetches at a sixth of the cost each, so the walk wins when the
+ *   candidates exceed √(6 × window × size).
+ * - "months": month by month, newest first (search_month, migration 0019): the text indexes also key each message
+ *   by list and month, so each month's matches come from inside the index and only they are read, until the
+ *   window is full. At a million messages, a word in 58,650 of them: 21 ms, where fetching every match to keep
+ *   the newest took 130. Each month costs a probe (about 0.3 ms), so a word with few matches is fetched instead,
+ *   and a prefix (expanded anew by each probe) never goes month by month; nor a search of every list.
+ * - "fetch": every candidate from the text indexes, then the newest kept.
+ * Both counts are the planner's estimates, from one EXPLAIN (no execution): the candidates, and the messages the
+ * filters (the list) leave.
  * When every match is a patch (dfn:), the answer is "the planner may walk", and it chooses: the walk then takes the
  * list's patches only (emails_list_patch_date_idx) and tests each one's short path list, a cost it weighs right.
  */
-async function walksDateIndex(
+export type NewestPath = "walk" | "months" | "fetch";
+/** The fewest candidates, in windows, worth a month-by-month search (below, fetching them all costs less). */
+const MONTHS_MIN_WINDOWS = 5;
+/**
+ * The largest share of the list for which months beat the walk. A month's matches are all read (about 3 µs each,
+ * from the index), the walk tests window/share messages (12 µs each): for a word in most messages one month holds
+ * more matches than the window, and the walk reads fewer.
+ */
+const MONTHS_MAX_SHARE = 0.5;
+
+async function newestPath(
   db: Db,
-  candidates: SQL,
+  q: { candidates: SQL; patchesOnly?: boolean; monthly?: boolean },
   filters: SearchFilters,
   window: number,
-  patchesOnly = false,
-): Promise<boolean> {
+): Promise<NewestPath> {
   // at a million messages: dfn:kdb_main.c (40,000 of 330,000 patches) walked in 56 ms, fetched in 340; a rare
   // file (426 patches) is still fetched from the trigram index
-  if (patchesOnly) return true;
-  // The walk cannot win when the list is at most 6 × window messages (the candidates are at most all of it), so
-  // a list known to be that small needs no EXPLAIN: most lists are, and it is one round trip of a search's four.
+  if (q.patchesOnly) return "walk";
+  // Neither the walk nor the months can win when the list is at most 6 × window messages (the candidates are at
+  // most all of it), so a list known to be that small needs no EXPLAIN: most lists are, and it is one round trip
+  // of a search's four.
   const key = filters.listSlug ?? "";
   const known = listSizes.get(key);
-  if (known && Date.now() - known.at < LIST_SIZE_TTL_MS && known.size <= 6 * window) return false;
+  if (known && Date.now() - known.at < LIST_SIZE_TTL_MS && known.size <= 6 * window) return "fetch";
   type Plan = { "Plan Rows": number; "Parent Relationship"?: string; Plans?: Plan[] };
   const result = await db.execute<{ "QUERY PLAN": [{ Plan: Plan }] }>(
-    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM emails WHERE ${candidates} UNION ALL SELECT 1 FROM emails WHERE ${whereAll(filterSql(filters))}`,
+    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM emails WHERE ${whereAll([q.candidates, ...filterSql(filters)])} UNION ALL SELECT 1 FROM emails WHERE ${whereAll(filterSql(filters))}`,
   );
   // the Append's two members, in the order written (their sub-selects hang below them)
-  const [matches, size] = (result.rows[0]?.["QUERY PLAN"][0]?.Plan.Plans ?? [])
+  const [matches = 0, size = 0] = (result.rows[0]?.["QUERY PLAN"][0]?.Plan.Plans ?? [])
     .filter((p) => p["Parent Relationship"] === "Member")
     .map((p) => p["Plan Rows"]);
   // the list's own size, when nothing but the list narrows it (other filters only make it smaller)
   if (Object.entries(filters).every(([k, v]) => k === "listSlug" || v === undefined)) {
-    listSizes.set(key, { size: size ?? 0, at: Date.now() });
+    listSizes.set(key, { size, at: Date.now() });
   }
-  return (matches ?? 0) > Math.sqrt(6 * window * (size ?? 0));
+  const monthly = filters.listSlug !== undefined && q.monthly === true;
+  if (monthly && matches > MONTHS_MIN_WINDOWS * window && matches < MONTHS_MAX_SHARE * size) return "months";
+  if (matches > Math.sqrt(6 * window * size)) return "walk";
+  return "fetch";
 }
 
-/** The planner's estimate of each list's size (key: the slug, "" for all lists), as walksDateIndex last saw it. */
+/**
+ * The newest `limit` candidates, by `path`: each path yields them in the same order (date, then id, newest
+ * first). The months come from the list's date index, newest first and only those that hold a message (a
+ * recursive step per month, run only as far as the LIMIT reads: a stray date of 1901 costs nothing until
+ * reached); `+ interval '0 s'` keeps the planner from answering the fetch's and the months' order by walking
+ * the date index instead.
+ */
+function newestSql(path: NewestPath, candidates: SQL, filters: SearchFilters, limit: number): SQL {
+  if (path !== "months" || filters.listSlug === undefined) {
+    return sql`SELECT emails.id, emails.date FROM emails WHERE ${candidates}
+      ORDER BY ${path === "walk" ? sql`emails.date` : sql`emails.date + interval '0 s'`} DESC, emails.id DESC
+      LIMIT ${limit}`;
+  }
+  const scope = whereAll(
+    filterSql({ listSlug: filters.listSlug, since: filters.since, until: filters.until }),
+  );
+  // each month by its first instant: the next older month is that of the newest message before it
+  const start = (latest: SQL) => sql`to_timestamp(search_month(${latest}) * 2592000::float8)`;
+  return sql`WITH RECURSIVE months(start) AS (
+      SELECT ${start(sql`max(emails.date)`)} FROM emails WHERE ${scope}
+      UNION ALL
+      SELECT (SELECT ${start(sql`max(emails.date)`)} FROM emails WHERE ${scope} AND emails.date < months.start)
+      FROM months WHERE months.start IS NOT NULL
+    )
+    SELECT c.id, c.date FROM months CROSS JOIN LATERAL (
+      SELECT emails.id, emails.date FROM emails
+      WHERE ${candidates}
+        AND search_bucket(emails.mailing_list_id, emails.date) = search_bucket(${listOf(filters.listSlug!)}, months.start)
+      ORDER BY emails.date + interval '0 s' DESC, emails.id DESC
+    ) c
+    LIMIT ${limit}`;
+}
+
+/** The planner's estimate of each list's size (key: the slug, "" for all lists), as newestPath last saw it. */
 const listSizes = new Map<string, { size: number; at: number }>();
 /** How long an estimate stands: a list grows past 6 × window slowly, and the walk is only faster, not needed. */
 const LIST_SIZE_TTL_MS = 10 * 60_000;
 
 /**
  * Two steps, each bounded by the window. `candidates` (CompiledQuery.candidates: what the indexes answer, so
- * the planner estimates it well) picks the newest RANK_WINDOW candidates: walking the list's date index for a
- * common word, the GIN indexes for a rare one. Only those are tested against the exact `where` (s:'s whole-word
+ * the planner estimates it well) picks the newest RANK_WINDOW candidates (newestPath: the list's date index for a
+ * common word, its months for a mid-density one, the GIN indexes for a rare one). Only those are tested against the exact `where` (s:'s whole-word
  * regular expression, NOTs, line tests: no index, and a selectivity the planner cannot guess, so given the whole
  * predicate it sorted every message of the list), then ranked; the best `limit` are kept and only those joined
  * to their threads (every stored email has a thread). The CTEs are MATERIALIZED: inlined, the planner re-ranked
@@ -140,6 +193,7 @@ export async function lexicalCandidates(
     candidates: SQL;
     exact: boolean;
     patchesOnly?: boolean;
+    monthly?: boolean;
     lexQuery: SQL | null;
     bodyQuery: SQL | null;
   },
@@ -147,6 +201,8 @@ export async function lexicalCandidates(
   limit: number,
   window = RANK_WINDOW,
   by: SearchOrder = "relevance",
+  /** How the newest candidates are found; by default as newestPath chooses (tests compare the paths). */
+  path?: NewestPath,
 ): Promise<{ hits: LexicalHit[]; more: boolean }> {
   const ranked = by === "relevance";
   const order = (r: string) =>
@@ -154,7 +210,12 @@ export async function lexicalCandidates(
       `${ranked ? `${r}.lex_rank + ${BODY_WEIGHT}::float8 * ${r}.body_rank DESC, ` : ""}${r}.date DESC, ${r}.email_id DESC`,
     );
   const candidates = whereAll([q.candidates, ...filterSql(filters)]);
-  const walk = await walksDateIndex(db, candidates, filters, window, q.patchesOnly);
+  const newest = newestSql(
+    path ?? (await newestPath(db, q, filters, window)),
+    candidates,
+    filters,
+    window + 1,
+  );
   const rank = (vector: string, query: string) =>
     ranked ? sql.raw(`coalesce(ts_rank_cd(emails.${vector}, q.${query}), 0)::float8`) : sql`NULL::float8`;
   const kept =
@@ -174,12 +235,7 @@ export async function lexicalCandidates(
     body_rank: number | null;
     more: boolean;
   }>(sql`
-    WITH ${rankQueries(q)}, newest AS MATERIALIZED (
-      SELECT emails.id, emails.date FROM emails
-      WHERE ${candidates}
-      ORDER BY ${walk ? sql`emails.date` : sql`emails.date + interval '0 s'`} DESC, emails.id DESC
-      LIMIT ${window + 1}
-    ), kept AS MATERIALIZED (${kept})
+    WITH ${rankQueries(q)}, newest AS MATERIALIZED (${newest}), kept AS MATERIALIZED (${kept})
     SELECT kept.email_id, tm.thread_id, ${ranked ? sql`kept.lex_rank, kept.body_rank` : sql`NULL::float8 AS lex_rank, NULL::float8 AS body_rank`}, w.more
     FROM (SELECT (SELECT count(*) FROM newest) > ${window} AS more) w
       LEFT JOIN (kept JOIN thread_memberships tm ON tm.email_id = kept.email_id) ON TRUE

@@ -135,8 +135,11 @@ export const emails = pgTable(
     index("emails_unthreaded_idx").on(t.mailingListId, t.id).where(sql`${t.threadedAt} IS NULL`),
     // The backfill takes stale rows from the front of this index: NULL first, then each older recipe version.
     index("emails_search_version_idx").on(t.searchVersion, t.id),
-    index("emails_lex_ts_idx").using("gin", t.lexTs),
-    index("emails_body_ts_idx").using("gin", t.bodyTs),
+    // The text indexes also key each message by its list's 30-day bucket of time (btree_gin; migration 0019
+    // defines search_bucket): a search takes a mid-density word's newest matches month by month, newest first,
+    // reading only those months' rows (db/queries/search.ts newestPath). Alone, `lex_ts @@ q` uses them as before.
+    index("emails_lex_ts_idx").using("gin", sql`search_bucket(${t.mailingListId}, ${t.date})`, t.lexTs),
+    index("emails_body_ts_idx").using("gin", sql`search_bucket(${t.mailingListId}, ${t.date})`, t.bodyTs),
     // GiST, not GIN: fuzzy search asks for the subjects nearest the text (ORDER BY subject <->> text LIMIT n),
     // which only GiST answers without scoring every subject that shares a trigram with it. siglen=256 bytes of
     // trigram signature per inner entry: with the default 12 every inner entry had all bits set, nothing was

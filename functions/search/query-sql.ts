@@ -30,6 +30,13 @@ export interface CompiledQuery {
   /** Whether every match is a patch (a dfn: term every match meets): the newest are then found among patches. */
   patchesOnly: boolean;
   /**
+   * Whether the newest candidates may be taken month by month (db/queries/search.ts newestPath): every match has
+   * a word the text indexes answer (a term ANDed at the top), and there is no prefix (the index expands it to
+   * every word it starts, anew for each month) and no d: (the months run from the list's newest message, and the
+   * date index answers a range better).
+   */
+  monthly: boolean;
+  /**
    * Whether the query tests body lines (q:, dfa:, dfb:): each such test parses a whole body (about 1 ms), so
    * ranked search takes a smaller window of candidates for it (LINE_TEST_WINDOW).
    */
@@ -236,6 +243,17 @@ function requiresFile(node: QueryNode): boolean {
   return false;
 }
 
+/** See CompiledQuery.monthly. */
+function isMonthly(node: QueryNode): boolean {
+  const some = (n: QueryNode, test: (n: QueryNode) => boolean): boolean =>
+    test(n) ||
+    ((n.kind === "and" || n.kind === "or") && n.children.some((c) => some(c, test))) ||
+    (n.kind === "not" && some(n.child, test));
+  if (some(node, (n) => n.kind === "date" || (n.kind === "text" && n.prefix))) return false;
+  const conjuncts = node.kind === "and" ? node.children : [node];
+  return conjuncts.some((n) => n.kind === "text" && WORDING.includes(n.field));
+}
+
 /** Every text term, with whether it stands under an odd number of NOTs. */
 function textTerms(node: QueryNode, negated = false, out: { term: TextNode; negated: boolean }[] = []) {
   switch (node.kind) {
@@ -291,6 +309,7 @@ export function compileQuery(node: QueryNode): CompiledQuery {
     candidates: candidates.sql ?? sql`TRUE`,
     exact: candidates.exact && candidates.sql !== null,
     patchesOnly: requiresFile(node),
+    monthly: isMonthly(node),
     testsLines: textTerms(node).some((t) => LINE_TESTS.includes(t.term.field)),
     lexQuery: orQueries(positive.filter((t) => LEX_RANKED.includes(t.field))),
     bodyQuery: orQueries(positive.filter((t) => BODY_RANKED.includes(t.field))),

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { btree_gin } from "@electric-sql/pglite/contrib/btree_gin";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { vector } from "@electric-sql/pglite-pgvector";
 
@@ -16,7 +17,7 @@ export async function createPglite(options: { dataDir?: string; loadDataDir?: Bl
   const pg = new PGlite({
     dataDir: options.dataDir,
     loadDataDir: options.loadDataDir,
-    extensions: { vector, pg_trgm },
+    extensions: { vector, pg_trgm, btree_gin },
   });
   await pg.waitReady;
   // Its pages are in memory: a random read costs about what a sequential one does (1.1, the usual SSD setting).

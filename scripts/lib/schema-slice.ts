@@ -4,7 +4,7 @@ import { loadMigrations, splitStatements } from "./migrations";
  * For a server without pgvector (the machine's PostgreSQL 15): the statements of our migrations that create
  * the named tables (all enums, their constraints and indexes, foreign keys between them), minus the embedding
  * column, the vector index and trigram indexes (GIN and GiST); with the SQL functions the migrations define (indexes use
- * them: thread_subject_key). Taken from drizzle/*.sql, never retyped, so concurrency tests
+ * them: thread_subject_key, search_bucket) and btree_gin. Taken from drizzle/*.sql, never retyped, so concurrency tests
  * and benchmarks there run on the real table definitions.
  */
 export function schemaSliceStatements(tables: string[]): string[] {
@@ -18,6 +18,8 @@ export function schemaSliceStatements(tables: string[]): string[] {
         (m) => m[1]!,
       );
       if (s.startsWith("CREATE TYPE")) out.push(s);
+      // the text indexes key by an integer too (migration 0019): btree_gin is a contrib module, as on every server
+      else if (s.startsWith("CREATE EXTENSION IF NOT EXISTS btree_gin")) out.push(s);
       else if (s.startsWith("CREATE FUNCTION")) out.push(s);
       else if (s.startsWith("CREATE TABLE")) {
         if (keep.has(named[0]!)) out.push(s.replace(/^\s*"embedding" vector\(\d+\),\n/m, ""));

@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client";
-import { lexicalCandidates, type SearchOrder } from "../../db/queries/search";
+import { lexicalCandidates, type NewestPath, type SearchOrder } from "../../db/queries/search";
 import { ensureList } from "../../functions/ingest/lists";
 import { ingestBatch } from "../../functions/ingest/store";
 import { parseQuery } from "../../functions/search/query-parser";
@@ -118,5 +118,115 @@ it("in date order ranks nothing: the newest matches first, whether the indexes a
   expect(await search(40, "needle -d:2020-01-30..", "date")).toEqual({
     numbers: [28, 27, 26, 25, 24],
     more: false,
+  });
+});
+
+/**
+ * The newest candidates by each path (db/queries/search.ts newestPath) are the same messages in the same order:
+ * month by month (the text indexes' search_bucket keys), every candidate fetched, or the date index walked. The
+ * list spans two years at nine-day steps, plus strays dated 1971 and 2026 (the months with nothing between them are
+ * skipped, not probed), and a second list with the same words that no answer may include.
+ */
+describe("the newest candidates month by month", () => {
+  const words = (n: number) =>
+    [n % 3 === 0 ? "needle" : "straw", n % 2 === 0 ? "blue" : "red", n % 5 === 0 ? "blue needle" : ""].join(
+      " ",
+    );
+  const dated = (n: number) =>
+    n === 60
+      ? new Date(Date.UTC(1971, 5, 1))
+      : n === 66
+        ? new Date(Date.UTC(2026, 0, 1))
+        : new Date(Date.UTC(2019, 0, 1 + 9 * n));
+  const message = (n: number, list: string) =>
+    new TextEncoder().encode(
+      [
+        "From: Dev Eloper <dev@example.org>",
+        `Subject: ${n % 4 === 0 ? "needle fix" : "other"} ${n}`,
+        `Message-ID: <months-${n}-${list}@example.org>`,
+        `Date: ${dated(n).toUTCString()}`,
+        "",
+        `Message ${n}: ${words(n)}.`,
+        "",
+      ].join("\n"),
+    );
+  beforeAll(async () => {
+    for (const slug of ["months", "months-other"]) {
+      const { id } = await ensureList(database.pool, slug);
+      const numbers = [...Array.from({ length: 72 }, (_, n) => n)];
+      const result = await ingestBatch(
+        database.pool,
+        id,
+        numbers.map((n) => ({ bytes: message(n, slug) })),
+      );
+      expect(result.outcomes.filter((o) => o.status === "stored")).toHaveLength(72);
+    }
+  });
+
+  async function newest(q: string, path: NewestPath, window: number, by: SearchOrder, filters = {}) {
+    const { hits, more } = await lexicalCandidates(
+      database.db,
+      compileQuery(parseQuery(q)),
+      { listSlug: "months", ...filters },
+      50,
+      window,
+      by,
+      path,
+    );
+    const rows = await database.pool.query<{ id: string; message_id: string }>(
+      "SELECT id, message_id FROM emails WHERE id = ANY($1::bigint[])",
+      [hits.map((h) => h.emailId)],
+    );
+    const names = new Map(rows.rows.map((r) => [Number(r.id), r.message_id]));
+    return { names: hits.map((h) => names.get(h.emailId)!), scores: hits.map((h) => h.score), more };
+  }
+
+  it("gives what fetching every candidate gives, in both orders, for any window", async () => {
+    const since = { since: new Date(Date.UTC(2019, 6, 1)), until: new Date(Date.UTC(2020, 0, 1)) };
+    for (const q of [
+      "needle",
+      "needle blue",
+      '"blue needle"',
+      "s:needle",
+      "needle -red",
+      "b:straw OR b:needle",
+    ]) {
+      for (const window of [3, 7, 200]) {
+        for (const by of ["relevance", "date"] as SearchOrder[]) {
+          for (const filters of [{}, since]) {
+            const fetched = await newest(q, "fetch", window, by, filters);
+            expect(fetched.names.every((n) => n.endsWith("-months@example.org"))).toBe(true);
+            if (window === 200 && Object.keys(filters).length === 0 && q === "needle" && by === "date") {
+              // the strays are matches too: the needle is in every third body, every fourth subject, every fifth phrase
+              const expected = Array.from({ length: 72 }, (_, n) => n).filter(
+                (n) => n % 3 === 0 || n % 4 === 0 || n % 5 === 0,
+              );
+              expect(fetched.names).toHaveLength(expected.length);
+              expect(fetched.names[0]).toBe("months-66-months@example.org");
+              expect(fetched.names.at(-1)).toBe("months-60-months@example.org");
+            }
+            expect(await newest(q, "months", window, by, filters), `${q} ${window} ${by}`).toEqual(fetched);
+            expect(await newest(q, "walk", window, by, filters), `${q} ${window} ${by}`).toEqual(fetched);
+          }
+        }
+      }
+    }
+  });
+
+  it("keys the text indexes by the list's month, so a month's matches come from inside the index", async () => {
+    const defs = await database.pool.query<{ name: string; def: string }>(
+      "SELECT indexname AS name, indexdef AS def FROM pg_indexes WHERE indexname IN ('emails_lex_ts_idx', 'emails_body_ts_idx')",
+    );
+    expect(defs.rows).toHaveLength(2);
+    for (const r of defs.rows)
+      expect(r.def).toMatch(/USING gin \(search_bucket\(mailing_list_id, date\), (lex|body)_ts\)/);
+    // one key per list and month: the two lists' months never share one
+    const keys = await database.pool.query<{ keys: string; months: string }>(
+      `SELECT count(DISTINCT search_bucket(mailing_list_id, date)) AS keys,
+        count(DISTINCT (mailing_list_id, search_month(date))) AS months
+       FROM emails WHERE message_id LIKE 'months-%'`,
+    );
+    expect(Number(keys.rows[0]!.keys)).toBe(Number(keys.rows[0]!.months));
+    expect(Number(keys.rows[0]!.keys)).toBeGreaterThan(2 * 20);
   });
 });

@@ -79,6 +79,20 @@ describe("compileQuery", () => {
     expect(patchesOnly("kgdb")).toBe(false);
   });
 
+  it("takes the newest month by month only when a word the text indexes answer is in every match", () => {
+    const monthly = (q: string) => compileQuery(parseQuery(q)).monthly;
+    expect(monthly("watchdog")).toBe(true);
+    expect(monthly('"boot console"')).toBe(true);
+    expect(monthly("s:kgdb f:wessel -kdb")).toBe(true);
+    expect(monthly("b:watchdog dfn:kdb_main.c")).toBe(true);
+    expect(monthly("watchdog OR f:wessel")).toBe(false); // an author's messages are not in the text indexes
+    expect(monthly("f:wessel")).toBe(false);
+    expect(monthly("dfn:kdb_main.c")).toBe(false);
+    expect(monthly("-watchdog")).toBe(false);
+    expect(monthly("watch* kgdb")).toBe(false); // each month's probe would expand the prefix again
+    expect(monthly("kgdb d:2020-01-01..2020-12-31")).toBe(false); // the months run from the list's newest
+  });
+
   it("matches t: c: a: against recipients and authors, m: against the Message-ID, never ranking them", () => {
     const r = render("kgdb t:thompson c:wessel a:linaro m:<abc@example.com>");
     expect(r.where.sql).toContain('"email_recipients" r');
