@@ -177,14 +177,16 @@ const LIST_SIZE_TTL_MS = 10 * 60_000;
 
 /**
  * Two steps, each bounded by the window. `candidates` (CompiledQuery.candidates: what the indexes answer, so
- * the planner estimates it well) picks the newest RANK_WINDOW candidates (newestPath: the list's date index for a
- * common word, its months for a mid-density one, the GIN indexes for a rare one). Only those are tested against the exact `where` (s:'s whole-word
- * regular expression, NOTs, line tests: no index, and a selectivity the planner cannot guess, so given the whole
- * predicate it sorted every message of the list), then ranked; the best `limit` are kept and only those joined
- * to their threads (every stored email has a thread). The CTEs are MATERIALIZED: inlined, the planner re-ranked
- * the kept rows (re-reading body_ts) for the final sort. One candidate beyond the window tells `more`.
- * In date order nothing is ranked, and when the candidates are the exact answer (`exact`: plain words, most
- * queries) the kept rows are the newest candidates themselves, with no second read of their rows.
+ * the planner estimates it well) picks the newest RANK_WINDOW candidates (newestPath: the list's date index for
+ * a common word, its months for a mid-density one, the GIN indexes for a rare one). Only those are tested against
+ * the exact `where` (s:'s whole-word regular expression, NOTs, line tests: no index, and a selectivity the planner
+ * cannot guess, so given the whole predicate it sorted every message of the list), then ranked; when the
+ * candidates are the exact answer (`exact`: plain words, most queries) they are not tested again (the test read
+ * each one's body_ts once more). The best `limit` are kept and only those joined to their threads (every stored
+ * email has a thread). The CTEs are MATERIALIZED: inlined, the planner re-ranked the kept rows (re-reading
+ * body_ts) for the final sort. One candidate beyond the window tells `more`.
+ * In date order nothing is ranked, and for an exact query the kept rows are the newest candidates themselves,
+ * with no second read of their rows.
  */
 export async function lexicalCandidates(
   db: Db,
@@ -224,7 +226,7 @@ export async function lexicalCandidates(
       : sql`SELECT r.* FROM (
         SELECT emails.id AS email_id, emails.date, ${rank("lex_ts", "lq")} AS lex_rank, ${rank("body_ts", "bq")} AS body_rank
         FROM q, (SELECT id FROM newest LIMIT ${window}) w JOIN emails ON emails.id = w.id
-        WHERE ${q.where}
+        WHERE ${q.exact ? sql`TRUE` : q.where}
       ) r
       ORDER BY ${order("r")}
       LIMIT ${limit}`;

@@ -13,7 +13,8 @@
 //   BENCH_PG=postgresql://postgres@HOST:PORT uses a running server instead.
 //   Each size has its database, nexus_bench_scale_SIZE, dropped and made again unless --reuse (then the one an
 //   earlier run left is used, grown if need be); --build-only makes the databases and measures nothing;
-//   --classes "fuzzy,dfn:" measures those classes only (and not the import, which grows the list).
+//   --classes "fuzzy,dfn:" measures those classes only (and not the import, which grows the list);
+//   --pooler puts PgBouncer (transaction mode) between the Worker and the server, as Neon's pooled URL does.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -28,6 +29,7 @@ import { importSource } from "../lib/import-source";
 import { freePort } from "../lib/lore-peers";
 import { applyMigrations } from "../lib/migrations";
 import { startCluster } from "../lib/pg-cluster";
+import { havePooler, startPooler } from "../lib/pooler";
 import { fmtMs, p50p95 } from "../lib/stats";
 import { startWorker, type WorkerServer } from "../lib/worker-server";
 
@@ -39,13 +41,14 @@ const { values: args } = parseArgs({
     reuse: { type: "boolean", default: false },
     "build-only": { type: "boolean", default: false },
     classes: { type: "string" },
+    pooler: { type: "boolean", default: false },
   },
 });
 const SIZES = args.sizes.split(",").map((s) => Number(s.trim()));
 const ROUNDS = Number(args.rounds);
 if (SIZES.some((n) => !Number.isInteger(n) || n < 1) || !(ROUNDS >= 1)) {
   console.error(
-    "usage: npm run bench:scale -- [--sizes 50000,250000,1000000] [--rounds N] [--json FILE] [--reuse] [--classes a,b]",
+    "usage: npm run bench:scale -- [--sizes 50000,250000,1000000] [--rounds N] [--json FILE] [--reuse] [--classes a,b] [--pooler]",
   );
   process.exit(2);
 }
@@ -118,6 +121,20 @@ const cluster = process.env.BENCH_PG
   ? undefined
   : startCluster({ dir: join(tmpdir(), "nexus-bench-scale-pg"), port: await freePort(), settings: SETTINGS });
 const SERVER = (process.env.BENCH_PG ?? cluster!.url).replace(/\/+$/, "");
+if (args.pooler && !havePooler()) {
+  console.error("--pooler needs PgBouncer (Debian: apt-get install pgbouncer)");
+  process.exit(2);
+}
+// The Worker's way to the server: straight, or through PgBouncer as through Neon's pooled URL (see pooler.ts)
+const server = new URL(SERVER);
+const pooler = args.pooler
+  ? await startPooler({
+      port: await freePort(),
+      server: { host: server.hostname, port: Number(server.port || 5432) },
+      poolSize: 20,
+    })
+  : undefined;
+const WORKER_SERVER = pooler?.url ?? SERVER;
 const bridge = await startBridge();
 const open = (name: string, poolMax = 2): Database =>
   createDatabase({
@@ -310,7 +327,7 @@ try {
     }
     worker = startWorker({
       port: 0,
-      vars: { DATABASE_URL: `${SERVER}/${DATABASE}_${size}`, NEXUS_WS_PROXY: bridge.address },
+      vars: { DATABASE_URL: `${WORKER_SERVER}/${DATABASE}_${size}`, NEXUS_WS_PROXY: bridge.address },
       output: "ignore",
     });
     await worker.ready();
@@ -408,6 +425,7 @@ try {
   await worker?.stop();
   await database?.end();
   await bridge.close();
+  pooler?.stop();
   cluster?.stop();
   rmSync(work, { recursive: true, force: true });
 }
