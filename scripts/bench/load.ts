@@ -3,9 +3,10 @@
 // session at a time) and the native PostgreSQL with pgvector (a private cluster of this machine's server, real
 // sessions). A bounded number of clients each send the next request of a fixed mix (API, search, thread and
 // message pages) as soon as the last one answered, for a fixed time. Prints throughput, p50/p99, the answers
-// by status and the database connections still open once the load has stopped (leaks).
+// by status and the database connections still open once the load has stopped (leaks). The target `pooled` is
+// the native server behind PgBouncer in transaction mode, as Neon's pooled URL (Debian's pgbouncer).
 //
-//   npm run bench:load -- --clients 100 --seconds 20 --targets embedded,native
+//   npm run bench:load -- --clients 100 --seconds 20 --targets embedded,native,pooled
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -20,6 +21,7 @@ import { importSource } from "../lib/import-source";
 import { cloneEpoch, freePort, KGDB_BUNDLE, KGDB_LIST } from "../lib/lore-peers";
 import { applyMigrations } from "../lib/migrations";
 import { startCluster } from "../lib/pg-cluster";
+import { havePooler, startPooler } from "../lib/pooler";
 import { fmtMs, percentile } from "../lib/stats";
 import { startWorker } from "../lib/worker-server";
 
@@ -33,8 +35,14 @@ const { values: args } = parseArgs({
 const CLIENTS = Number(args.clients);
 const SECONDS = Number(args.seconds);
 const TARGETS = args.targets.split(",").map((t) => t.trim());
-if (!(CLIENTS >= 1) || !(SECONDS > 0) || TARGETS.some((t) => t !== "embedded" && t !== "native")) {
-  console.error("usage: npm run bench:load -- [--clients N] [--seconds S] [--targets embedded,native]");
+if (!(CLIENTS >= 1) || !(SECONDS > 0) || TARGETS.some((t) => !["embedded", "native", "pooled"].includes(t))) {
+  console.error(
+    "usage: npm run bench:load -- [--clients N] [--seconds S] [--targets embedded,native,pooled]",
+  );
+  process.exit(2);
+}
+if (TARGETS.includes("pooled") && !havePooler()) {
+  console.error("the pooled target needs PgBouncer (Debian: apt-get install pgbouncer)");
   process.exit(2);
 }
 /** A request that has not answered after this long counts as hung (the goal: none; the pool answers 503 first). */
@@ -74,7 +82,8 @@ async function embeddedTarget(): Promise<Target> {
   };
 }
 
-async function nativeTarget(): Promise<Target> {
+/** The native server, reached by the Worker straight or (pooled) through PgBouncer, as Neon's pooled URL. */
+async function nativeTarget(pooled: boolean): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "nexus-bench-load-pg-"));
   const cluster = startCluster({
     // its own folder under the temporary one: the server runs as the postgres user, who cannot enter `work`
@@ -85,6 +94,13 @@ async function nativeTarget(): Promise<Target> {
   });
   const bridge = await startBridge();
   const url = `${cluster.url}/postgres`;
+  const pooler = pooled
+    ? await startPooler({
+        port: await freePort(),
+        server: { host: "127.0.0.1", port: cluster.port },
+        poolSize: 20,
+      })
+    : undefined;
   const database = createDatabase({
     url,
     wsProxy: bridge.address,
@@ -92,12 +108,13 @@ async function nativeTarget(): Promise<Target> {
     poolMax: 1,
   });
   return {
-    vars: { DATABASE_URL: url, NEXUS_WS_PROXY: bridge.address },
+    vars: { DATABASE_URL: pooler ? `${pooler.url}/postgres` : url, NEXUS_WS_PROXY: bridge.address },
     database,
     openConnections: async () => bridge.openConnections(),
     close: async () => {
       await database.end();
       await bridge.close();
+      pooler?.stop();
       cluster.stop();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -158,7 +175,7 @@ async function drive(mix: string[]) {
 
 const results: string[] = [];
 for (const name of TARGETS) {
-  const target = name === "embedded" ? await embeddedTarget() : await nativeTarget();
+  const target = name === "embedded" ? await embeddedTarget() : await nativeTarget(name === "pooled");
   const worker = startWorker({ port: 0, vars: target.vars, output: "ignore" });
   try {
     await applyMigrations(target.database.pool);
