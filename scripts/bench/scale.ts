@@ -247,6 +247,9 @@ async function grow(db: Database, size: number, originals: { emails: number; thr
     await q("CREATE INDEX emails_embedding_idx ON emails USING hnsw (embedding vector_cosine_ops)");
   }
   await q("VACUUM ANALYZE");
+  // the writes of the build and the vacuum flushed now, not by the checkpointer while the searches are measured
+  // (on a slow disk, a search reading TOAST behind those writes ran past the 10 s statement timeout)
+  await q("CHECKPOINT");
   return Number((await q("SELECT count(*) AS n FROM emails")).rows[0].n);
 }
 
