@@ -83,11 +83,11 @@ export const LINE_TEST_WINDOW = 250;
  *   (360 ms) for a word in 7% of 250,000, where fetching the 18,000 candidates takes 40 ms. The walk costs about
  *   window/density tests, the fetch density × size fetches at a sixth of the cost each, so the walk wins when the
  *   candidates exceed √(6 × window × size).
- * - "months": month by month, newest first (search_month, migration 0019): the text indexes also key each message
- *   by list and month, so each month's matches come from inside the index and only they are read, until the
- *   window is full. At a million messages, a word in 58,650 of them: 21 ms, where fetching every match to keep
- *   the newest took 130. Each month costs a probe (about 0.3 ms), so a word with few matches is fetched instead,
- *   and a prefix (expanded anew by each probe) never goes month by month; nor a search of every list.
+ * - "months": month by month, newest first: the text indexes also key each message by its list's 30-day bucket
+ *   (search_bucket, migration 0019), so each month's matches come from inside the index and only they are read,
+ *   until the window is full. At a million messages, a word in 58,650 of them: 17 ms, where fetching every match
+ *   to keep the newest took 130. Each month costs a probe (about 0.3 ms), so a word with few matches is fetched
+ *   instead; only a query with a word at its top goes month by month (CompiledQuery.monthly), within a list.
  * - "fetch": every candidate from the text indexes, then the newest kept.
  * Both counts are the planner's estimates, from one EXPLAIN (no execution): the candidates, and the messages the
  * filters (the list) leave.
@@ -106,6 +106,7 @@ const MONTHS_MAX_SHARE = 0.5;
 
 async function newestPath(
   db: Db,
+  /** `candidates`: the query's candidates with the filters, as the newest are taken */
   q: { candidates: SQL; patchesOnly?: boolean; monthly?: boolean },
   filters: SearchFilters,
   window: number,
@@ -121,7 +122,7 @@ async function newestPath(
   if (known && Date.now() - known.at < LIST_SIZE_TTL_MS && known.size <= 6 * window) return "fetch";
   type Plan = { "Plan Rows": number; "Parent Relationship"?: string; Plans?: Plan[] };
   const result = await db.execute<{ "QUERY PLAN": [{ Plan: Plan }] }>(
-    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM emails WHERE ${whereAll([q.candidates, ...filterSql(filters)])} UNION ALL SELECT 1 FROM emails WHERE ${whereAll(filterSql(filters))}`,
+    sql`EXPLAIN (FORMAT JSON) SELECT 1 FROM emails WHERE ${q.candidates} UNION ALL SELECT 1 FROM emails WHERE ${whereAll(filterSql(filters))}`,
   );
   // the Append's two members, in the order written (their sub-selects hang below them)
   const [matches = 0, size = 0] = (result.rows[0]?.["QUERY PLAN"][0]?.Plan.Plans ?? [])
@@ -164,7 +165,7 @@ function newestSql(path: NewestPath, candidates: SQL, filters: SearchFilters, li
     SELECT c.id, c.date FROM months CROSS JOIN LATERAL (
       SELECT emails.id, emails.date FROM emails
       WHERE ${candidates}
-        AND search_bucket(emails.mailing_list_id, emails.date) = search_bucket(${listOf(filters.listSlug!)}, months.start)
+        AND search_bucket(emails.mailing_list_id, emails.date) = search_bucket(${listOf(filters.listSlug)}, months.start)
       ORDER BY emails.date + interval '0 s' DESC, emails.id DESC
     ) c
     LIMIT ${limit}`;
@@ -213,7 +214,7 @@ export async function lexicalCandidates(
     );
   const candidates = whereAll([q.candidates, ...filterSql(filters)]);
   const newest = newestSql(
-    path ?? (await newestPath(db, q, filters, window)),
+    path ?? (await newestPath(db, { ...q, candidates }, filters, window)),
     candidates,
     filters,
     window + 1,

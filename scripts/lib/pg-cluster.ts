@@ -21,8 +21,17 @@ function binDir(): string {
   return execFileSync("pg_config", ["--bindir"], { encoding: "utf8" }).trim();
 }
 
-function asServerUser(args: string[]): string[] {
+/** A command as the server's user when we are root (the server and PgBouncer refuse to run as root). */
+export function asServerUser(args: string[]): string[] {
   return process.getuid?.() === 0 ? ["runuser", "-u", "postgres", "--", ...args] : args;
+}
+
+/** Makes a path of ours the server user's when we are root, so the commands asServerUser runs can use it. */
+export function giveToServerUser(path: string): void {
+  if (process.getuid?.() !== 0) return;
+  const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }));
+  const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }));
+  if (statSync(path).uid !== uid) chownSync(path, uid, gid);
 }
 
 function run(args: string[]) {
@@ -41,11 +50,7 @@ export function startCluster(options: {
   const { dir, port } = options;
   if (!existsSync(`${dir}/PG_VERSION`)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (process.getuid?.() === 0) {
-      const pg = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }));
-      const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }));
-      if (statSync(dir).uid !== pg) chownSync(dir, pg, gid);
-    }
+    giveToServerUser(dir);
     run([
       `${bin}/initdb`,
       "-D",

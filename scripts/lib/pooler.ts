@@ -1,8 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { asServerUser, giveToServerUser } from "./pg-cluster";
 
 /**
  * PgBouncer in transaction mode in front of a server: what Neon's pooled (`-pooler`) URL puts between the Worker
@@ -56,17 +57,10 @@ export async function startPooler(options: {
       "",
     ].join("\n"),
   );
-  // it refuses to run as root: run it as the server's user, as scripts/lib/pg-cluster.ts does the server
-  const asRoot = process.getuid?.() === 0;
-  if (asRoot) {
-    const uid = Number(execFileSync("id", ["-u", "postgres"], { encoding: "utf8" }));
-    const gid = Number(execFileSync("id", ["-g", "postgres"], { encoding: "utf8" }));
-    for (const f of ["", "users.txt", "pgbouncer.ini"]) chownSync(join(dir, f), uid, gid);
-  }
-  const argv = ["pgbouncer", join(dir, "pgbouncer.ini")];
-  const child: ChildProcess = asRoot
-    ? spawn("runuser", ["-u", "postgres", "--", ...argv], { stdio: "ignore" })
-    : spawn(argv[0]!, argv.slice(1), { stdio: "ignore" });
+  // it refuses to run as root: run it as the server's user, as the server is
+  for (const f of ["", "users.txt", "pgbouncer.ini"]) giveToServerUser(join(dir, f));
+  const [cmd, ...rest] = asServerUser(["pgbouncer", join(dir, "pgbouncer.ini")]);
+  const child: ChildProcess = spawn(cmd!, rest, { stdio: "ignore" });
   const deadline = Date.now() + 10_000;
   for (;;) {
     if (child.exitCode !== null)
