@@ -15,7 +15,8 @@ import { startCluster } from "../../scripts/lib/pg-cluster";
  * a free port, trust auth; pgvector is installed for every cluster of the machine) with a migrated database
  * `nexus`, which fault tests may stop and start — never the shared server on 5432, which other tests use at
  * the same time. The Workers runtime cannot run programs, so a small HTTP server on 127.0.0.1 does it for
- * them: POST /stop (fast shutdown: sessions are terminated) and POST /start.
+ * them: POST /stop (fast shutdown: sessions are terminated), POST /start, POST /hold/N (N connections kept
+ * open) and POST /release.
  */
 declare module "vitest" {
   export interface ProvidedContext {
@@ -34,12 +35,12 @@ export default async function setup(project: TestProject) {
   const port = cluster.port;
 
   const bridge = project.getProvidedContext().bridge;
-  const open = (database: string) =>
+  const open = (database: string, poolMax = 1) =>
     createDatabase({
       url: `postgresql://postgres@127.0.0.1:${port}/${database}`,
       wsProxy: bridge,
       webSocketConstructor: WebSocket,
-      poolMax: 1,
+      poolMax,
     });
   const admin = open("postgres");
   await admin.pool.query("CREATE DATABASE nexus");
@@ -48,10 +49,33 @@ export default async function setup(project: TestProject) {
   await applyMigrations(nexus.pool);
   await nexus.end();
 
-  const control = createServer((req, res) => {
+  // connections held open by POST /hold/N, so a test can leave the server only a few free ones
+  let held: { db: ReturnType<typeof open>; clients: { release(destroy: boolean): void }[] } | undefined;
+  const release = async () => {
+    if (!held) return;
+    const { db, clients } = held;
+    held = undefined;
+    for (const client of clients) client.release(true);
+    await db.end();
+  };
+  const hold = async (n: number) => {
+    await release();
+    const db = open("nexus", n);
+    held = { db, clients: [] };
+    for (let i = 0; i < n; i++) {
+      const client = await db.pool.connect();
+      client.on("error", () => {}); // a stop by another test ends it
+      held.clients.push(client);
+    }
+  };
+
+  const control = createServer(async (req, res) => {
     try {
+      const holding = req.url?.match(/^\/hold\/(\d+)$/);
       if (req.method === "POST" && req.url === "/stop") cluster.stop("fast");
       else if (req.method === "POST" && req.url === "/start") cluster.start();
+      else if (req.method === "POST" && holding) await hold(Number(holding[1]));
+      else if (req.method === "POST" && req.url === "/release") await release();
       else return res.writeHead(404).end();
       res.writeHead(200).end("ok");
     } catch (error) {
@@ -66,6 +90,7 @@ export default async function setup(project: TestProject) {
   console.log(`private PostgreSQL 15 cluster on port ${port} ready in ${Date.now() - t0} ms`);
   return async () => {
     await new Promise<void>((resolve) => control.close(() => resolve()));
+    await release().catch(() => undefined);
     try {
       cluster.stop("immediate");
     } catch {
