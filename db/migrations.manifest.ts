@@ -121,5 +121,11 @@ export const MIGRATIONS: KnownMigration[] = [
     "when": 1796286608809,
     "hash": "21ab410b5b936531407533545a7fe75fecb14abb4d3c94d2285a6f4c7ba0114d",
     "hasDown": true
+  },
+  {
+    "tag": "0020_search_pairs_index",
+    "when": 1796317664886,
+    "hash": "2f696ddc77a23127efe65ba2f0d045ea9b646f21552917d086c6f698fe9ef25c",
+    "hasDown": true
   }
 ];

@@ -195,6 +195,7 @@ export async function lexicalCandidates(
     where: SQL;
     candidates: SQL;
     exact: boolean;
+    pairs?: { candidates: SQL; exact: boolean } | null;
     patchesOnly?: boolean;
     monthly?: boolean;
     lexQuery: SQL | null;
@@ -212,22 +213,22 @@ export async function lexicalCandidates(
     sql.raw(
       `${ranked ? `${r}.lex_rank + ${BODY_WEIGHT}::float8 * ${r}.body_rank DESC, ` : ""}${r}.date DESC, ${r}.email_id DESC`,
     );
-  const candidates = whereAll([q.candidates, ...filterSql(filters)]);
-  const newest = newestSql(
-    path ?? (await newestPath(db, { ...q, candidates }, filters, window)),
-    candidates,
-    filters,
-    window + 1,
-  );
+  const scope = filterSql(filters);
+  const chosen =
+    path ?? (await newestPath(db, { ...q, candidates: whereAll([q.candidates, ...scope]) }, filters, window));
+  // a phrase's pairs index serves the fetch and the months; the walk tests each message, by its vectors
+  const read = q.pairs && chosen !== "walk" ? q.pairs : q;
+  const exact = read.exact;
+  const newest = newestSql(chosen, whereAll([read.candidates, ...scope]), filters, window + 1);
   const rank = (vector: string, query: string) =>
     ranked ? sql.raw(`coalesce(ts_rank_cd(emails.${vector}, q.${query}), 0)::float8`) : sql`NULL::float8`;
   const kept =
-    !ranked && q.exact
+    !ranked && exact
       ? sql`SELECT id AS email_id, date FROM newest LIMIT ${Math.min(limit, window)}`
       : sql`SELECT r.* FROM (
         SELECT emails.id AS email_id, emails.date, ${rank("lex_ts", "lq")} AS lex_rank, ${rank("body_ts", "bq")} AS body_rank
         FROM q, (SELECT id FROM newest LIMIT ${window}) w JOIN emails ON emails.id = w.id
-        WHERE ${q.exact ? sql`TRUE` : q.where}
+        WHERE ${exact ? sql`TRUE` : q.where}
       ) r
       ORDER BY ${order("r")}
       LIMIT ${limit}`;

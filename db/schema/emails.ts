@@ -140,6 +140,14 @@ export const emails = pgTable(
     // reading only those months' rows (db/queries/search.ts newestPath). Alone, `lex_ts @@ q` uses them as before.
     index("emails_lex_ts_idx").using("gin", sql`search_bucket(${t.mailingListId}, ${t.date})`, t.lexTs),
     index("emails_body_ts_idx").using("gin", sql`search_bucket(${t.mailingListId}, ${t.date})`, t.bodyTs),
+    // Each pair of words side by side in subject, author or body (search_pairs, migration 0020), by month too: a
+    // phrase's messages straight from the index, where the vectors' indexes give every message holding its words
+    // and each must be read to test their positions (functions/search/query-sql.ts phraseNarrowing).
+    index("emails_pairs_idx").using(
+      "gin",
+      sql`search_bucket(${t.mailingListId}, ${t.date})`,
+      sql`search_pairs(${t.lexTs}, ${t.bodyTs})`,
+    ),
     // GiST, not GIN: fuzzy search asks for the subjects nearest the text (ORDER BY subject <->> text LIMIT n),
     // which only GiST answers without scoring every subject that shares a trigram with it. siglen=256 bytes of
     // trigram signature per inner entry: with the default 12 every inner entry had all bits set, nothing was

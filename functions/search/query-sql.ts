@@ -27,6 +27,12 @@ export interface CompiledQuery {
   candidates: SQL;
   /** Whether `candidates` is `where` itself (no exact test beyond the indexes): then it alone answers. */
   exact: boolean;
+  /**
+   * `candidates` with each phrase of plain words read from the word-pair index instead (phraseNarrowing), and
+   * whether that is still exact; null when the query has no such phrase. Only an index scan may use it: the
+   * pairs are computed anew for each row a scan tests (70 µs), so a walk down the date index keeps `candidates`.
+   */
+  pairs: { candidates: SQL; exact: boolean } | null;
   /** Whether every match is a patch (a dfn: term every match meets): the newest are then found among patches. */
   patchesOnly: boolean;
   /**
@@ -128,6 +134,48 @@ function wholeIdentifier(node: TextNode): SQL {
   return sql` AND ${emails.subject} ~* ('(^|[^[:alnum:]_])' || ${stem} || '[[:alnum:]]*($|[^[:alnum:]_])')`;
 }
 
+/** PostgreSQL's english.stop, the stop words of the `english` configuration (its english_stem dictionary). */
+export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set(
+  (
+    "i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her hers " +
+    "herself it its itself they them their theirs themselves what which who whom this that these those am is are " +
+    "was were be been being have has had having do does did doing a an the and but if or because as until while " +
+    "of at by for with about against between into through during before after above below to from up down in out " +
+    "on off over under again further then once here there when where why how all any both each few more most " +
+    "other some such no nor not only own same so than too very s t can will just don should now"
+  ).split(" "),
+);
+
+/**
+ * How a phrase's word pairs (migration 0020: search_pairs(lex_ts, body_ts) lists each pair of words that stand
+ * side by side, indexed) narrow it. A GIN index does not keep word positions, so `lex_ts @@ 'a' <-> 'b'` or
+ * body_ts's fetches every message holding both words and reads each one's vector to test the positions: 14,000
+ * messages with both words for "kernel debugger"'s 850 at a million. The pairs index finds those 850.
+ * Only for plain words, whose lexemes the parser makes predictably: each word not in english.stop gives one
+ * lexeme at the next position, a stop word leaves a gap. At least two words side by side must give lexemes, or
+ * the phrase has no pair and `@> '{}'` would match every message; "exact" when those two are the whole phrase,
+ * so the pair is the phrase's own test.
+ */
+export function phraseNarrowing(value: string): "none" | "exact" | "narrowing" {
+  const words = value.trim().split(/\s+/);
+  if (words.length < 2 || !words.every((w) => /^[A-Za-z0-9]+$/.test(w))) return "none";
+  const kept = words.map((w) => !ENGLISH_STOP_WORDS.has(w.toLowerCase()));
+  if (!kept.some((k, i) => k && kept[i + 1])) return "none";
+  return words.length === 2 ? "exact" : "narrowing";
+}
+
+/** The fields whose phrases the pairs serve: those that read the body (the pairs hold subject, author and body). */
+const PAIRED: TextField[] = ["any", "body", "subjectBody"];
+
+function pairNarrowing(node: TextNode): ReturnType<typeof phraseNarrowing> {
+  return node.phrase && PAIRED.includes(node.field) ? phraseNarrowing(node.value) : "none";
+}
+
+/** The messages whose subject, author or body holds every pair of the phrase's adjacent words (phraseNarrowing). */
+function pairsPredicate(node: TextNode): SQL {
+  return sql`search_pairs(${emails.lexTs}, ${emails.bodyTs}) @> phrase_pairs(to_tsvector(${SEARCH_CONFIG}::regconfig, ${node.value}))`;
+}
+
 function textPredicate(node: TextNode): SQL {
   const query = tsquery(node);
   switch (node.field) {
@@ -188,9 +236,14 @@ function predicate(node: QueryNode): SQL {
  * (TRUE); `exact` says the loosened form is the term itself, so a NOT of it may stay (its complement is as
  * well estimated), where the NOT of a loosened term must become TRUE.
  */
-function candidatePredicate(node: QueryNode): { sql: SQL | null; exact: boolean } {
+function candidatePredicate(node: QueryNode, pairs = false): { sql: SQL | null; exact: boolean } {
+  const recurse = (child: QueryNode) => candidatePredicate(child, pairs);
   switch (node.kind) {
-    case "text":
+    case "text": {
+      const narrowing = pairs ? pairNarrowing(node) : "none";
+      // the pairs cover subject, author and body: exact for the any-field phrase only
+      if (narrowing !== "none")
+        return { sql: pairsPredicate(node), exact: narrowing === "exact" && node.field === "any" };
       switch (node.field) {
         case "subject":
           return { sql: sql`${emails.lexTs} @@ ${tsquery(node)}`, exact: false };
@@ -206,15 +259,16 @@ function candidatePredicate(node: QueryNode): { sql: SQL | null; exact: boolean 
         default:
           return { sql: textPredicate(node), exact: true };
       }
+    }
     case "date":
     case "file":
       return { sql: predicate(node), exact: true };
     case "not": {
-      const child = candidatePredicate(node.child);
+      const child = recurse(node.child);
       return child.exact && child.sql ? { sql: predicate(node), exact: true } : { sql: null, exact: false };
     }
     case "and": {
-      const parts = node.children.map(candidatePredicate);
+      const parts = node.children.map(recurse);
       const present = parts.map((p) => p.sql).filter((p): p is SQL => p !== null);
       return {
         sql: present.length ? sql`(${sql.join(present, sql` AND `)})` : null,
@@ -222,7 +276,7 @@ function candidatePredicate(node: QueryNode): { sql: SQL | null; exact: boolean 
       };
     }
     case "or": {
-      const parts = node.children.map(candidatePredicate);
+      const parts = node.children.map(recurse);
       if (parts.some((p) => p.sql === null)) return { sql: null, exact: false };
       return {
         sql: sql`(${sql.join(
@@ -303,11 +357,15 @@ export function compileQuery(node: QueryNode): CompiledQuery {
   const positive = positiveTextTerms(node);
   const filters = (node.kind === "and" ? node.children : [node]).filter(isFilter);
   const candidates = candidatePredicate(node);
+  const paired = textTerms(node).some((t) => !t.negated && pairNarrowing(t.term) !== "none")
+    ? candidatePredicate(node, true)
+    : null;
   return {
     filters: filters.length ? sql`(${sql.join(filters.map(predicate), sql` AND `)})` : null,
     where: predicate(node),
     candidates: candidates.sql ?? sql`TRUE`,
     exact: candidates.exact && candidates.sql !== null,
+    pairs: paired?.sql ? { candidates: paired.sql, exact: paired.exact } : null,
     patchesOnly: requiresFile(node),
     monthly: isMonthly(node),
     testsLines: textTerms(node).some((t) => LINE_TESTS.includes(t.term.field)),

@@ -96,7 +96,10 @@ describe.skipIf(!cluster)("the database restarts under load", () => {
       answers = await Promise.all(
         Array.from({ length: 120 }, async () => {
           const res = await callApp("/api/v1/lists", bindings);
-          return { status: res.status, code: ((await res.json()) as { error?: { code: string } }).error?.code };
+          return {
+            status: res.status,
+            code: ((await res.json()) as { error?: { code: string } }).error?.code,
+          };
         }),
       );
       ms = Date.now() - t0;

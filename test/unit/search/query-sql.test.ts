@@ -93,6 +93,26 @@ describe("compileQuery", () => {
     expect(monthly("kgdb d:2020-01-01..2020-12-31")).toBe(false); // the months run from the list's newest
   });
 
+  it("reads a phrase of plain words from the word-pair index, exact when it is two words anywhere", () => {
+    const pairs = (q: string) => compileQuery(parseQuery(q)).pairs;
+    expect(pairs('"kernel debugger"')).toMatchObject({ exact: true });
+    expect(pairs('"kernel debugger" -kdb f:wessel')).toMatchObject({ exact: true });
+    expect(pairs('"the kernel debugger"')).toMatchObject({ exact: false }); // the pairs narrow, the phrase tests
+    expect(pairs('b:"kernel debugger"')).toMatchObject({ exact: false }); // the pairs hold the subject too
+    expect(pairs('"kernel debugger" OR s:kgdb')).toMatchObject({ exact: false });
+    const rendered = new PgDialect().sqlToQuery(pairs('"kernel debugger" kgdb')!.candidates);
+    expect(rendered.sql).toContain("search_pairs(");
+    expect(rendered.params).toContain("kernel debugger");
+    // no pair to read: a word alone, stop words between, punctuation, subjects only, a NOT
+    for (const q of [
+      '"kgdb"',
+      '"kernel of the debugger"',
+      '"kgdb: fix"',
+      's:"kernel debugger"',
+      'kgdb -"kernel debugger"',
+    ])
+      expect(pairs(q), q).toBeNull();
+  });
   it("matches t: c: a: against recipients and authors, m: against the Message-ID, never ranking them", () => {
     const r = render("kgdb t:thompson c:wessel a:linaro m:<abc@example.com>");
     expect(r.where.sql).toContain('"email_recipients" r');
