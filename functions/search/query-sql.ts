@@ -33,6 +33,11 @@ export interface CompiledQuery {
    * pairs are computed anew for each row a scan tests (70 µs), so a walk down the date index keeps `candidates`.
    */
   pairs: { candidates: SQL; exact: boolean } | null;
+  /**
+   * Each wildcard term's own candidates (`con*`: every message with a word that starts so), in all lists: a fetch
+   * from the text indexes builds each one's bitmap whole, however few messages the query matches in the end.
+   */
+  prefixTerms: SQL[];
   /** Whether every match is a patch (a dfn: term every match meets): the newest are then found among patches. */
   patchesOnly: boolean;
   /**
@@ -366,6 +371,10 @@ export function compileQuery(node: QueryNode): CompiledQuery {
     candidates: candidates.sql ?? sql`TRUE`,
     exact: candidates.exact && candidates.sql !== null,
     pairs: paired?.sql ? { candidates: paired.sql, exact: paired.exact } : null,
+    prefixTerms: positive
+      .filter((t) => t.prefix)
+      .map((t) => candidatePredicate(t).sql)
+      .filter((p): p is SQL => p !== null),
     patchesOnly: requiresFile(node),
     monthly: isMonthly(node),
     testsLines: textTerms(node).some((t) => LINE_TESTS.includes(t.term.field)),

@@ -190,6 +190,9 @@ describe("the newest candidates month by month", () => {
       "s:needle",
       "needle -red",
       "b:straw OR b:needle",
+      '"red blue needle"',
+      'b:"blue needle" -straw',
+      "need* blu*",
     ]) {
       for (const window of [3, 7, 200]) {
         for (const by of ["relevance", "date"] as SearchOrder[]) {
