@@ -18,7 +18,7 @@ ${prefixes}
 Date ranges: d:YYYYMMDD..YYYYMMDD, d:YYYY-MM-DD.., d:..2.weeks.ago, d:yesterday..
 (an end date includes that whole day; UTC).
 
-Limits: at most ${QUERY_LIMITS.maxLength} characters, ${QUERY_LIMITS.maxTerms} terms, ${QUERY_LIMITS.maxDepth} levels of nesting,\n${QUERY_LIMITS.maxOrBranches} alternatives joined by OR, ${QUERY_LIMITS.maxPrefixTerms} wildcards (each with at least ${QUERY_LIMITS.minPrefixChars} characters before\nthe *). When more than ${RANK_WINDOW} messages match, the newest ${RANK_WINDOW} are ranked (${LINE_TEST_WINDOW} for\nq:, dfa: and dfb:, which read every line of each).
+Limits: at most ${QUERY_LIMITS.maxLength} characters, ${QUERY_LIMITS.maxTerms} terms, ${QUERY_LIMITS.maxDepth} levels of nesting,\n${QUERY_LIMITS.maxOrBranches} alternatives joined by OR, ${QUERY_LIMITS.maxPrefixTerms} wildcards (each with at least ${QUERY_LIMITS.minPrefixChars} characters before\nthe *). When more than ${RANK_WINDOW} messages match, the newest ${RANK_WINDOW} are ranked (shared among\nwildcards; ${LINE_TEST_WINDOW} for q:, dfa: and dfb:, which read every line of each).
 
 Forms of the results:
   GET  /${list}/?q=QUERY&x=A        Atom feed of the newest matches

@@ -8,9 +8,9 @@ import {
   embeddingState,
   fuzzyCandidates,
   hitDetails,
-  LINE_TEST_WINDOW,
   lexicalCandidates,
   RANK_WINDOW,
+  rankWindow,
   type SearchFilters,
   type SearchOrder,
   semanticCandidates,
@@ -122,7 +122,7 @@ const searchMetaSchema = z.object({
   pageSize: z.number().int(),
   total: z.number().int().openapi({ description: "threads found (within the candidate cap)" }),
   capped: z.boolean().openapi({
-    description: `true when more messages matched than were ranked (the newest ${RANK_WINDOW}) or kept (${CANDIDATES})`,
+    description: `true when more messages matched than were ranked (the newest ${RANK_WINDOW}, shared among wildcard terms) or kept (${CANDIDATES})`,
   }),
   mode: z.enum(["lexical", "fuzzy", "semantic", "hybrid"]).openapi({ description: "the mode asked for" }),
   modeUsed: z.enum(["lexical", "fuzzy", "semantic", "hybrid"]),
@@ -207,7 +207,7 @@ function unprocessable(message: string): never {
 
 /**
  * Lexical hits in rank order, or newest first (`date`: no scores); `more` when matches beyond the window were
- * left out (RANK_WINDOW).
+ * left out (rankWindow).
  */
 async function lexicalRanked(
   db: Db,
@@ -215,7 +215,7 @@ async function lexicalRanked(
   filters: SearchFilters,
   by: SearchOrder,
 ): Promise<{ ranked: Ranked[]; more: boolean }> {
-  const window = query.testsLines ? LINE_TEST_WINDOW : RANK_WINDOW;
+  const window = rankWindow(query);
   const { hits, more } = await lexicalCandidates(db, query, filters, CANDIDATES, window, by);
   const ranked = hits.map((h, i) => ({
     emailId: h.emailId,
